@@ -1,0 +1,3 @@
+"""dastavez: an evidence-grade investigation platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from dastavez.cli.main import run
+
+run()

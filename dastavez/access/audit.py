@@ -1,0 +1,90 @@
+"""The audit log: every write and every read of a sensitive record, in the same transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dastavez.access.actor import Actor
+from dastavez.storage.tables import AuditEvent
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    *,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    compartment: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEvent(
+            actor=actor.username,
+            interface=actor.interface,
+            client=actor.client,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            compartment=compartment,
+            detail=detail or {},
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    events: list[dict[str, Any]]
+    total: int
+
+
+def list_events(
+    session: Session,
+    actor: Actor,
+    *,
+    user: str | None = None,
+    action: str | None = None,
+    target_id: str | None = None,
+    since: datetime | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> AuditPage:
+    """Auditors (and supervisors) read the log; reading it is itself recorded."""
+    actor.require("audit.read")
+    query = select(AuditEvent)
+    if user:
+        query = query.where(AuditEvent.actor == user)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if target_id:
+        query = query.where(AuditEvent.target_id == target_id)
+    if since:
+        query = query.where(AuditEvent.at >= since)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(
+        query.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    record(session, actor, "audit.read", detail={"user": user, "action": action, "target_id": target_id})
+    return AuditPage(
+        events=[
+            {
+                "id": row.id,
+                "at": row.at.isoformat(),
+                "actor": row.actor,
+                "interface": row.interface,
+                "client": row.client,
+                "action": row.action,
+                "target_type": row.target_type,
+                "target_id": row.target_id,
+                "compartment": row.compartment,
+                "detail": row.detail,
+            }
+            for row in rows
+        ],
+        total=total,
+    )

@@ -1,0 +1,9 @@
+"""All API routers under one prefix."""
+
+from fastapi import APIRouter
+
+from dastavez.api.routes import admin, auth, claims, entities, exhibits, health
+
+router = APIRouter()
+for module in (health, auth, entities, claims, exhibits, admin):
+    router.include_router(module.router)

@@ -1,0 +1,1 @@
+"""The fictional demo scenario: seeded generators of names, places, identifiers and records."""

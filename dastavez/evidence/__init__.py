@@ -1,0 +1,1 @@
+"""Evidence: the exhibit register (files, custody and verification come with the vault)."""

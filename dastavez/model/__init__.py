@@ -1,0 +1,1 @@
+"""The data model: property types, schemata and statements."""

@@ -1,0 +1,1 @@
+"""The registry: persons and organisations, claims about them, legal status, proscription."""

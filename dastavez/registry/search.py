@@ -1,0 +1,120 @@
+"""Name search: SQLite FTS5 or PostgreSQL full-text over folded names.
+
+Names are folded in Python (case, accents, Arabic-script letter variants) before they are
+indexed and before a query is matched, so both databases compare the same forms. Each
+indexed row is one live name claim and carries that claim's compartment: a name that only
+a compartmented claim states is found only by users cleared for it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.orm import Session
+
+from dastavez.access import audit
+from dastavez.access.actor import Actor
+from dastavez.exc import InvalidInput
+from dastavez.model.schema import model
+from dastavez.model.types.name import fold
+from dastavez.registry.entities import entity_summary
+from dastavez.storage.tables import Claim, Entity, NameIndex
+
+#: Properties whose values identify the entity by name in a search.
+SEARCH_PROPS = frozenset({"name", "alias", "previousName", "weakAlias"})
+MAX_QUERY = 200
+MAX_TOKENS = 8
+ENTITY_ID = re.compile(r"^[A-Z]{2,4}-[0-9A-Z]{6,16}$")
+
+
+def index_claim(session: Session, claim: Claim) -> None:
+    if claim.prop in SEARCH_PROPS and claim.status != "retracted":
+        session.add(NameIndex(claim_id=claim.id, entity_id=claim.entity_id, compartment=claim.compartment,
+                              folded=fold(claim.value)))
+
+
+def unindex_claim(session: Session, claim: Claim) -> None:
+    session.execute(delete(NameIndex).where(NameIndex.claim_id == claim.id))
+
+
+def query_tokens(query: str) -> list[str]:
+    if len(query) > MAX_QUERY:
+        raise InvalidInput(f"search text must be at most {MAX_QUERY} characters", field="q")
+    tokens = [token for token in fold(query).split() if token][:MAX_TOKENS]
+    if not tokens:
+        raise InvalidInput("search needs at least one letter or digit", field="q")
+    return tokens
+
+
+def _visibility_sql(actor: Actor, alias: str) -> tuple[str, dict[str, Any]]:
+    if not actor.clearances:
+        return f"{alias}.compartment IS NULL", {}
+    return f"({alias}.compartment IS NULL OR {alias}.compartment IN :clearances)", {
+        "clearances": sorted(actor.clearances)}
+
+
+def search_names(
+    session: Session, actor: Actor, *, query: str, schema: str | None = None, limit: int = 20, offset: int = 0
+) -> list[dict[str, Any]]:
+    """Entities whose names contain every query word as a word prefix, best match first.
+
+    The caller is responsible for the permission check and the audit record.
+    """
+    tokens = query_tokens(query)
+    entity_vis, params = _visibility_sql(actor, "e")
+    claim_vis, _ = _visibility_sql(actor, "ni")
+    params.update({"limit": limit, "offset": offset})
+    schema_sql = ""
+    if schema:
+        schema_sql = "AND e.schema = :schema"
+        params["schema"] = schema
+    if session.get_bind().dialect.name == "sqlite":
+        # Each token quoted as an FTS5 string (quotes doubled) with a prefix star: no user
+        # text reaches FTS5's query syntax.
+        params["match"] = " AND ".join('"' + token.replace('"', '""') + '"*' for token in tokens)
+        sql = f"""
+            SELECT ni.entity_id AS entity_id, min(name_fts.rank) AS score, min(ni.folded) AS matched
+            FROM name_fts JOIN name_index ni ON ni.id = name_fts.rowid
+            JOIN entity e ON e.id = ni.entity_id
+            WHERE name_fts MATCH :match AND {entity_vis} AND {claim_vis} {schema_sql}
+            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""
+    else:
+        params["match"] = " & ".join("'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens)
+        sql = f"""
+            SELECT ni.entity_id AS entity_id,
+                   -max(ts_rank(to_tsvector('simple', ni.folded), q)) AS score, min(ni.folded) AS matched
+            FROM name_index ni JOIN entity e ON e.id = ni.entity_id,
+                 to_tsquery('simple', :match) AS q
+            WHERE to_tsvector('simple', ni.folded) @@ q AND {entity_vis} AND {claim_vis} {schema_sql}
+            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""
+    statement = text(sql)
+    if "clearances" in params:
+        statement = statement.bindparams(bindparam("clearances", expanding=True))
+    rows = session.execute(statement, params).all()
+    return [{"entity_id": row.entity_id, "score": float(row.score), "matched": row.matched} for row in rows]
+
+
+def search_entities(
+    session: Session, actor: Actor, *, query: str, schema: str | None = None, limit: int = 20, offset: int = 0
+) -> dict[str, Any]:
+    """Search by name (or by exact entity id), with captions; the search itself is audited."""
+    actor.require("registry.read")
+    if not 1 <= limit <= 100 or offset < 0:
+        raise InvalidInput("limit must be between 1 and 100 and offset ≥ 0", field="limit")
+    schema_name = model().get(schema).name if schema else None
+    candidate = query.strip().upper()
+    hits: list[dict[str, Any]]
+    if ENTITY_ID.match(candidate):
+        entity = session.get(Entity, candidate)
+        visible = entity is not None and actor.cleared_for(entity.compartment)
+        hits = [{"entity_id": candidate, "score": 0.0, "matched": candidate}] if visible else []
+    else:
+        hits = search_names(session, actor, query=query, schema=schema_name, limit=limit, offset=offset)
+    entities = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_([h["entity_id"] for h in hits])))}
+    results = [entity_summary(entities[h["entity_id"]]) | {"matched": h["matched"]}
+               for h in hits if h["entity_id"] in entities]
+    audit.record(session, actor, "registry.search", detail={"q": query[:200], "schema": schema_name,
+                                                            "results": len(results)})
+    return {"query": query, "results": results, "limit": limit, "offset": offset}

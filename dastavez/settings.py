@@ -1,0 +1,89 @@
+"""Settings, read from the environment once and passed down explicitly.
+
+Nothing here builds an engine or touches the disk at import time: ``Settings.from_env()``
+is called by the entry points (CLI, ``create_app``) and tests build their own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from dastavez.exc import ConfigurationError
+
+#: Every environment variable dastavez reads, with what it means (docs are checked against this).
+ENVIRONMENT: dict[str, str] = {
+    "DASTAVEZ_HOME": "folder holding the SQLite database, blobs and analytics (default ./dastavez-data)",
+    "DASTAVEZ_DATABASE_URL": "SQLAlchemy URL of the relational database (default SQLite in DASTAVEZ_HOME)",
+    "DASTAVEZ_USER": "user the CLI acts as (default: the admin created by `dastavez init`)",
+    "DASTAVEZ_DEFAULT_REGION": "ISO country used to read national phone numbers (default PK)",
+    "DASTAVEZ_SECRET_KEY": "secret for signing web cookies (default: generated once into DASTAVEZ_HOME)",
+    "DASTAVEZ_SESSION_MINUTES": "idle lifetime of a web session in minutes (default 30)",
+    "DASTAVEZ_SECURE_COOKIES": "set to 1 when served over HTTPS so cookies carry the Secure flag",
+    "DASTAVEZ_LOG_LEVEL": "logging level (default INFO)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path = field(default_factory=lambda: Path("dastavez-data"))
+    database_url: str | None = None
+    default_region: str = "PK"
+    cli_user: str | None = None
+    secret_key: str | None = None
+    session_minutes: int = 30
+    secure_cookies: bool = False
+    log_level: str = "INFO"
+    #: login attempts allowed per username and per client address within the window
+    login_attempts: int = 5
+    login_window_seconds: int = 300
+    api_token_days: int = 30
+    max_upload_bytes: int = 50 * 1024 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        try:
+            minutes = int(env.get("DASTAVEZ_SESSION_MINUTES", "30"))
+        except ValueError as err:
+            raise ConfigurationError("DASTAVEZ_SESSION_MINUTES must be a whole number of minutes") from err
+        return cls(
+            home=Path(env.get("DASTAVEZ_HOME", "dastavez-data")),
+            database_url=env.get("DASTAVEZ_DATABASE_URL") or None,
+            default_region=env.get("DASTAVEZ_DEFAULT_REGION", "PK").upper(),
+            cli_user=env.get("DASTAVEZ_USER") or None,
+            secret_key=env.get("DASTAVEZ_SECRET_KEY") or None,
+            session_minutes=minutes,
+            secure_cookies=env.get("DASTAVEZ_SECURE_COOKIES", "") == "1",
+            log_level=env.get("DASTAVEZ_LOG_LEVEL", "INFO").upper(),
+        )
+
+    @property
+    def url(self) -> str:
+        """The database URL in force: the configured one, or SQLite inside ``home``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'dastavez.sqlite3').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]  # dataclasses.replace is untyped in kwargs
+
+    def resolved_secret(self) -> str:
+        """The cookie-signing secret: configured, or generated once into ``home``."""
+        if self.secret_key:
+            return self.secret_key
+        import secrets
+
+        path = self.home / "secret.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(secrets.token_urlsafe(48))
+            tmp.chmod(0o600)
+            tmp.replace(path)
+        return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Relational storage: engine and sessions, table definitions, migrations."""

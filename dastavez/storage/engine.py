@@ -1,0 +1,97 @@
+"""Engines and transactions.
+
+One service call runs in one transaction: interfaces open ``db.write()`` (or ``db.read()``
+for pure reads) around it. On SQLite the write transaction starts with ``BEGIN IMMEDIATE``
+so two writers queue on the lock instead of failing half-way with "database is locked";
+WAL lets readers carry on meanwhile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from dastavez.exc import ConfigurationError
+from dastavez.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+    # Leave transaction control to SQLAlchemy's "begin" event below, not the driver.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL: a crash loses no committed page
+    cur.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.url
+    if url.startswith("sqlite"):
+        settings.home.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """An engine plus the two kinds of transaction the services run in."""
+
+    def __init__(self, settings: Settings, engine: Engine | None = None):
+        self.settings = settings
+        self.engine = engine or make_engine(settings)
+        self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits when the block ends cleanly and rolls back otherwise."""
+        with self._sessions(bind=self._writer) as session, _explain_connection_errors():
+            with session.begin():
+                yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction for reads only; it is rolled back at the end."""
+        with self._sessions() as session, _explain_connection_errors():
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _explain_connection_errors() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as err:
+        # Connection refused, missing database file folder, locked for too long: an
+        # environment problem the user must fix, told in one line.
+        message = (str(err.orig) if err.orig else str(err)).strip().splitlines()[0]
+        if "no such table" in message or "does not exist" in message:
+            raise ConfigurationError("the database is not initialised: run `dastavez init`") from err
+        raise ConfigurationError(f"database unavailable: {message}") from err

@@ -1,0 +1,1 @@
+"""Web pages (Jinja2 + htmx): login, dashboard, search, profiles, claims."""
