@@ -73,12 +73,11 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A transaction for reads only; it is rolled back at the end."""
+        """A transaction for reads only; nothing in it is committed."""
+        # Closing the session (end of the block) rolls the transaction back without
+        # expiring what was loaded, so results stay readable after the block.
         with self._sessions() as session, _explain_connection_errors():
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
