@@ -23,7 +23,7 @@ from dastavez.exc import InvalidInput, NotAuthenticated, NotFound
 from dastavez.settings import Settings
 from dastavez.storage.tables import ApiToken, LoginAttempt, User, WebSession, utcnow
 
-TOKEN_PREFIX = "dz_"
+TOKEN_PREFIX = "dz_"  # noqa: S105  # a public marker that makes leaked tokens easy to spot, not a secret
 #: Sliding sessions are re-dated at most this often, so a busy page does not write each time.
 SESSION_TOUCH = timedelta(seconds=60)
 
@@ -39,18 +39,30 @@ class LoginResult:
     rate_limited: bool = False
 
 
-def authenticate(session: Session, settings: Settings, *, username: str, password: str,
-                 client: str | None, interface: Interface) -> LoginResult:
+def authenticate(
+    session: Session,
+    settings: Settings,
+    *,
+    username: str,
+    password: str,
+    client: str | None,
+    interface: Interface,
+) -> LoginResult:
     """Check a password. The caller commits the outcome (attempts count even when refused)."""
     name = username.strip().lower()[:64]
     window_start = utcnow() - timedelta(seconds=settings.login_window_seconds)
     keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
     for key in keys:
-        failures = session.scalar(
-            select(func.count()).select_from(LoginAttempt).where(
-                LoginAttempt.key == key, LoginAttempt.at >= window_start, LoginAttempt.success.is_(False)
+        failures = (
+            session.scalar(
+                select(func.count())
+                .select_from(LoginAttempt)
+                .where(
+                    LoginAttempt.key == key, LoginAttempt.at >= window_start, LoginAttempt.success.is_(False)
+                )
             )
-        ) or 0
+            or 0
+        )
         if failures >= settings.login_attempts:
             _log(session, name, interface, client, "login.refused", "rate limited")
             return LoginResult(None, "rate limited", rate_limited=True)
@@ -70,12 +82,20 @@ def authenticate(session: Session, settings: Settings, *, username: str, passwor
     return LoginResult(user, None)
 
 
-def _log(session: Session, name: str, interface: Interface, client: str | None, action: str,
-         reason: str | None) -> None:
-    who = Actor(user_id=0, username=name or "?", roles=frozenset(), clearances=frozenset(),
-                interface=interface, client=client)
-    audit.record(session, who, action, target_type="user", target_id=name,
-                 detail={"reason": reason} if reason else {})
+def _log(
+    session: Session, name: str, interface: Interface, client: str | None, action: str, reason: str | None
+) -> None:
+    who = Actor(
+        user_id=0,
+        username=name or "?",
+        roles=frozenset(),
+        clearances=frozenset(),
+        interface=interface,
+        client=client,
+    )
+    audit.record(
+        session, who, action, target_type="user", target_id=name, detail={"reason": reason} if reason else {}
+    )
 
 
 # --- web sessions -----------------------------------------------------------------------
@@ -92,13 +112,21 @@ def open_web_session(session: Session, settings: Settings, *, user: User, client
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(minutes=settings.session_minutes)
-    session.add(WebSession(token_hash=_digest(token), user_id=user.id, csrf_token=csrf,
-                           expires_at=expires, client=(client or "")[:100]))
+    session.add(
+        WebSession(
+            token_hash=_digest(token),
+            user_id=user.id,
+            csrf_token=csrf,
+            expires_at=expires,
+            client=(client or "")[:100],
+        )
+    )
     return WebLogin(token=token, csrf_token=csrf, expires_at=expires)
 
 
-def resolve_web_session(session: Session, settings: Settings, *, token: str,
-                        client: str | None) -> tuple[Actor, str]:
+def resolve_web_session(
+    session: Session, settings: Settings, *, token: str, client: str | None
+) -> tuple[Actor, str]:
     """The actor and CSRF token of a live session; sessions slide forward while used."""
     row = session.get(WebSession, _digest(token))
     now = utcnow()
@@ -124,8 +152,9 @@ def csrf_matches(expected: str, given: str | None) -> bool:
 # --- API tokens -------------------------------------------------------------------------
 
 
-def issue_api_token(session: Session, settings: Settings, actor: Actor, *, name: str,
-                    days: int | None = None) -> dict[str, object]:
+def issue_api_token(
+    session: Session, settings: Settings, actor: Actor, *, name: str, days: int | None = None
+) -> dict[str, object]:
     """A bearer token for the API, shown once. Any user may issue tokens for themselves."""
     name = name.strip()[:100]
     if not name:
@@ -134,12 +163,22 @@ def issue_api_token(session: Session, settings: Settings, actor: Actor, *, name:
     if not 1 <= days <= 366:
         raise InvalidInput("token lifetime must be between 1 and 366 days", field="days")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    row = ApiToken(user_id=actor.user_id, name=name, token_hash=_digest(secret),
-                   expires_at=utcnow() + timedelta(days=days))
+    row = ApiToken(
+        user_id=actor.user_id,
+        name=name,
+        token_hash=_digest(secret),
+        expires_at=utcnow() + timedelta(days=days),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "token.issue", target_type="token", target_id=str(row.id),
-                 detail={"name": name, "days": days})
+    audit.record(
+        session,
+        actor,
+        "token.issue",
+        target_type="token",
+        target_id=str(row.id),
+        detail={"name": name, "days": days},
+    )
     return {"id": row.id, "name": name, "token": secret, "expires_at": row.expires_at.isoformat()}
 
 

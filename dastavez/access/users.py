@@ -81,8 +81,11 @@ def _insert_user(
     roles = _validate_roles(roles)
     if session.scalar(select(User.id).where(User.username == username)) is not None:
         raise Conflict(f"user {username!r} already exists", field="username")
-    user = User(username=username, display_name=(display_name or username).strip()[:200],
-                password_hash=hash_password(password))
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip()[:200],
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
     session.add_all([UserRole(user_id=user.id, role=role) for role in roles])
@@ -93,12 +96,24 @@ def bootstrap_admin(session: Session, *, username: str, password: str) -> bool:
     """Create the first admin when there is no user yet (``dastavez init``). True if created."""
     if session.scalar(select(User.id).limit(1)) is not None:
         return False
-    user = _insert_user(session, username=username, password=password, display_name="Administrator",
-                        roles=["admin"])
-    system = Actor(user_id=user.id, username=user.username, roles=frozenset({"admin"}),
-                   clearances=frozenset(), interface="system")
-    audit.record(session, system, "user.create", target_type="user", target_id=user.username,
-                 detail={"roles": ["admin"], "bootstrap": True})
+    user = _insert_user(
+        session, username=username, password=password, display_name="Administrator", roles=["admin"]
+    )
+    system = Actor(
+        user_id=user.id,
+        username=user.username,
+        roles=frozenset({"admin"}),
+        clearances=frozenset(),
+        interface="system",
+    )
+    audit.record(
+        session,
+        system,
+        "user.create",
+        target_type="user",
+        target_id=user.username,
+        detail={"roles": ["admin"], "bootstrap": True},
+    )
     return True
 
 
@@ -113,14 +128,19 @@ def create_user(
     clearances: list[str] | None = None,
 ) -> UserView:
     actor.require("users.manage")
-    user = _insert_user(session, username=username, password=password, display_name=display_name,
-                        roles=roles)
+    user = _insert_user(session, username=username, password=password, display_name=display_name, roles=roles)
     for code in sorted(set(clearances or [])):
         _require_compartment(session, code)
         session.add(UserClearance(user_id=user.id, compartment=code))
     session.flush()
-    audit.record(session, actor, "user.create", target_type="user", target_id=user.username,
-                 detail={"roles": sorted(set(roles)), "clearances": sorted(set(clearances or []))})
+    audit.record(
+        session,
+        actor,
+        "user.create",
+        target_type="user",
+        target_id=user.username,
+        detail={"roles": sorted(set(roles)), "clearances": sorted(set(clearances or []))},
+    )
     return _view(session, user)
 
 
@@ -138,8 +158,9 @@ def set_roles(session: Session, actor: Actor, *, username: str, roles: list[str]
     session.execute(delete(UserRole).where(UserRole.user_id == user.id))
     session.add_all([UserRole(user_id=user.id, role=role) for role in roles])
     session.flush()
-    audit.record(session, actor, "user.roles", target_type="user", target_id=user.username,
-                 detail={"roles": roles})
+    audit.record(
+        session, actor, "user.roles", target_type="user", target_id=user.username, detail={"roles": roles}
+    )
     return _view(session, user)
 
 
@@ -152,8 +173,14 @@ def set_clearances(session: Session, actor: Actor, *, username: str, clearances:
     session.execute(delete(UserClearance).where(UserClearance.user_id == user.id))
     session.add_all([UserClearance(user_id=user.id, compartment=code) for code in codes])
     session.flush()
-    audit.record(session, actor, "user.clearances", target_type="user", target_id=user.username,
-                 detail={"clearances": codes})
+    audit.record(
+        session,
+        actor,
+        "user.clearances",
+        target_type="user",
+        target_id=user.username,
+        detail={"clearances": codes},
+    )
     return _view(session, user)
 
 
@@ -163,8 +190,13 @@ def set_active(session: Session, actor: Actor, *, username: str, active: bool) -
     if user.id == actor.user_id and not active:
         raise Conflict("you cannot deactivate yourself")
     user.active = active
-    audit.record(session, actor, "user.activate" if active else "user.deactivate", target_type="user",
-                 target_id=user.username)
+    audit.record(
+        session,
+        actor,
+        "user.activate" if active else "user.deactivate",
+        target_type="user",
+        target_id=user.username,
+    )
     return _view(session, user)
 
 
@@ -181,7 +213,9 @@ def actor_for(session: Session, username: str, *, interface: Interface, client: 
     return actor_from_user(session, user, interface=interface, client=client)
 
 
-def actor_from_user(session: Session, user: User, *, interface: Interface, client: str | None = None) -> Actor:
+def actor_from_user(
+    session: Session, user: User, *, interface: Interface, client: str | None = None
+) -> Actor:
     return Actor(
         user_id=user.id,
         username=user.username,
@@ -204,8 +238,9 @@ def create_compartment(session: Session, actor: Actor, *, code: str, title: str)
     actor.require("users.manage")
     code = code.strip().upper()
     if not COMPARTMENT.match(code):
-        raise InvalidInput("compartment code must be 2–32 upper-case letters, digits, '_' or '-'",
-                           field="code")
+        raise InvalidInput(
+            "compartment code must be 2–32 upper-case letters, digits, '_' or '-'", field="code"
+        )
     if session.get(Compartment, code) is not None:
         raise Conflict(f"compartment {code!r} already exists")
     session.add(Compartment(code=code, title=title.strip()[:200] or code))
@@ -216,5 +251,8 @@ def create_compartment(session: Session, actor: Actor, *, code: str, title: str)
 def list_compartments(session: Session, actor: Actor) -> list[dict[str, str]]:
     """Everyone may list compartment codes they are cleared for; admins see all."""
     rows = session.scalars(select(Compartment).order_by(Compartment.code)).all()
-    return [{"code": c.code, "title": c.title} for c in rows
-            if actor.can("users.manage") or c.code in actor.clearances]
+    return [
+        {"code": c.code, "title": c.title}
+        for c in rows
+        if actor.can("users.manage") or c.code in actor.clearances
+    ]

@@ -17,7 +17,10 @@ from dastavez.exc import DastavezError, HttpError, InvalidInput, NotAuthenticate
 log = logging.getLogger(__name__)
 
 _BY_STATUS: dict[int, type[DastavezError]] = {
-    401: NotAuthenticated, 403: PermissionDenied, 404: NotFound, 422: InvalidInput,
+    401: NotAuthenticated,
+    403: PermissionDenied,
+    404: NotFound,
+    422: InvalidInput,
 }
 
 

@@ -18,8 +18,9 @@ compartment_app = typer.Typer(help="Compartments (need-to-know groups).", no_arg
 
 
 def init(
-    admin_password: Annotated[str | None, typer.Option(
-        help="Password for the first admin (default: a random one, printed once).")] = None,
+    admin_password: Annotated[
+        str | None, typer.Option(help="Password for the first admin (default: a random one, printed once).")
+    ] = None,
 ) -> None:
     """Create DASTAVEZ_HOME, bring the database schema up to date, create the first admin."""
     st = state()
@@ -67,8 +68,12 @@ def serve(
 def user_add(
     username: str,
     role: Annotated[list[str], typer.Option("--role", help="A role; repeat for several.")],
-    password: Annotated[str | None, typer.Option(help="Initial password (default: random, printed once).")] = None,
-    clearance: Annotated[list[str] | None, typer.Option("--clearance", help="A compartment; repeatable.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="Initial password (default: random, printed once).")
+    ] = None,
+    clearance: Annotated[
+        list[str] | None, typer.Option("--clearance", help="A compartment; repeatable.")
+    ] = None,
     display_name: Annotated[str | None, typer.Option(help="Full name.")] = None,
 ) -> None:
     """Create a user."""
@@ -76,8 +81,15 @@ def user_add(
     actor = st.actor()
     secret = password or secrets.token_urlsafe(12)
     with st.db.write() as session:
-        view = users.create_user(session, actor, username=username, password=secret, roles=role,
-                                 display_name=display_name, clearances=clearance or [])
+        view = users.create_user(
+            session,
+            actor,
+            username=username,
+            password=secret,
+            roles=role,
+            display_name=display_name,
+            clearances=clearance or [],
+        )
     data = view.as_dict() | ({"password": secret} if password is None else {})
     emit(data, lambda d: fields([(k, v) for k, v in d.items()]))
 
@@ -89,9 +101,23 @@ def user_list() -> None:
     actor = st.actor()
     with st.db.read() as session:
         rows = [u.as_dict() for u in users.list_users(session, actor)]
-    emit({"users": rows}, lambda d: table("Users", ["user", "name", "roles", "clearances", "active"], [
-        (u["username"], u["display_name"], ", ".join(u["roles"]), ", ".join(u["clearances"]), u["active"])
-        for u in d["users"]]))
+    emit(
+        {"users": rows},
+        lambda d: table(
+            "Users",
+            ["user", "name", "roles", "clearances", "active"],
+            [
+                (
+                    u["username"],
+                    u["display_name"],
+                    ", ".join(u["roles"]),
+                    ", ".join(u["clearances"]),
+                    u["active"],
+                )
+                for u in d["users"]
+            ],
+        ),
+    )
 
 
 @user_app.command("roles")
@@ -100,21 +126,27 @@ def user_roles(username: str, role: Annotated[list[str], typer.Option("--role", 
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        emit(users.set_roles(session, actor, username=username, roles=role).as_dict(),
-             lambda d: fields(d.items()))
+        emit(
+            users.set_roles(session, actor, username=username, roles=role).as_dict(),
+            lambda d: fields(d.items()),
+        )
 
 
 @user_app.command("clearances")
 def user_clearances(
     username: str,
-    clearance: Annotated[list[str] | None, typer.Option("--clearance", help="Repeatable; none clears all.")] = None,
+    clearance: Annotated[
+        list[str] | None, typer.Option("--clearance", help="Repeatable; none clears all.")
+    ] = None,
 ) -> None:
     """Replace a user's compartment clearances."""
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        emit(users.set_clearances(session, actor, username=username, clearances=clearance or []).as_dict(),
-             lambda d: fields(d.items()))
+        emit(
+            users.set_clearances(session, actor, username=username, clearances=clearance or []).as_dict(),
+            lambda d: fields(d.items()),
+        )
 
 
 @user_app.command("token")
@@ -145,8 +177,12 @@ def compartment_list() -> None:
     actor = st.actor()
     with st.db.read() as session:
         rows = users.list_compartments(session, actor)
-    emit({"compartments": rows}, lambda d: table("Compartments", ["code", "title"],
-                                                 [(c["code"], c["title"]) for c in d["compartments"]]))
+    emit(
+        {"compartments": rows},
+        lambda d: table(
+            "Compartments", ["code", "title"], [(c["code"], c["title"]) for c in d["compartments"]]
+        ),
+    )
 
 
 def audit(
@@ -160,9 +196,17 @@ def audit(
     actor = st.actor()
     with st.db.write() as session:
         page = list_events(session, actor, user=user, action=action, target_id=target, per_page=limit)
-    emit({"events": page.events, "total": page.total}, lambda d: table(
-        f"Audit log ({d['total']} events)", ["at", "user", "via", "action", "target"],
-        [(e["at"][:19], e["actor"], e["interface"], e["action"], e["target_id"] or "") for e in d["events"]]))
+    emit(
+        {"events": page.events, "total": page.total},
+        lambda d: table(
+            f"Audit log ({d['total']} events)",
+            ["at", "user", "via", "action", "target"],
+            [
+                (e["at"][:19], e["actor"], e["interface"], e["action"], e["target_id"] or "")
+                for e in d["events"]
+            ],
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

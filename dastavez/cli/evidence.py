@@ -24,9 +24,20 @@ def evidence_register(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        emit(exhibit_view(register_exhibit(session, actor, title=title, kind=kind, sha256=sha256,
-                                           description=description, compartment=compartment)),
-             lambda d: fields(d.items()))
+        emit(
+            exhibit_view(
+                register_exhibit(
+                    session,
+                    actor,
+                    title=title,
+                    kind=kind,
+                    sha256=sha256,
+                    description=description,
+                    compartment=compartment,
+                )
+            ),
+            lambda d: fields(d.items()),
+        )
 
 
 @evidence_app.command("show")
@@ -45,8 +56,14 @@ def evidence_list(page: int = 1, per_page: int = 50) -> None:
     actor = st.actor()
     with st.db.read() as session:
         data = list_exhibits(session, actor, page=page, per_page=per_page)
-    emit(data, lambda d: table(f"Exhibits ({d['total']})", ["id", "kind", "title", "compartment"], [
-        (e["id"], e["kind"], e["title"], e["compartment"] or "") for e in d["exhibits"]]))
+    emit(
+        data,
+        lambda d: table(
+            f"Exhibits ({d['total']})",
+            ["id", "kind", "title", "compartment"],
+            [(e["id"], e["kind"], e["title"], e["compartment"] or "") for e in d["exhibits"]],
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

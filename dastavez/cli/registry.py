@@ -50,21 +50,32 @@ def show_profile(data: dict[str, Any]) -> None:
             console.print(line)
     for link in data["links"]:
         other = link["other"]["caption"] if link["other"] else "?"
-        detail = ", ".join(f"{k}={v}" for k, v in link["values"].items() if k not in ("member", "organization"))
-        console.print(plain(f"{link['schema']}: {other} ({detail}) {link['id']}"
-                            + ("" if link["supported"] else "  UNSUPPORTED")))
+        detail = ", ".join(
+            f"{k}={v}" for k, v in link["values"].items() if k not in ("member", "organization")
+        )
+        console.print(
+            plain(
+                f"{link['schema']}: {other} ({detail}) {link['id']}"
+                + ("" if link["supported"] else "  UNSUPPORTED")
+            )
+        )
 
 
 def _list(schema: str, legal_status: str | None, page: int, per_page: int) -> None:
     st = state()
     actor = st.actor()
     with st.db.read() as session:
-        data = list_entities(session, actor, schema=schema, legal_status=legal_status, page=page,
-                             per_page=per_page)
-    emit(data, lambda d: table(f"{schema} ({d['total']} in all, page {d['page']})",
-                               ["id", "caption", "legal status", "compartment"],
-                               [(r["id"], r["caption"], r["legal_status"] or "", r["compartment"] or "")
-                                for r in d["results"]]))
+        data = list_entities(
+            session, actor, schema=schema, legal_status=legal_status, page=page, per_page=per_page
+        )
+    emit(
+        data,
+        lambda d: table(
+            f"{schema} ({d['total']} in all, page {d['page']})",
+            ["id", "caption", "legal status", "compartment"],
+            [(r["id"], r["caption"], r["legal_status"] or "", r["compartment"] or "") for r in d["results"]],
+        ),
+    )
 
 
 def _show(entity_id: str) -> None:
@@ -86,8 +97,16 @@ def person_add(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        entity = add_person(session, actor, name=name, name_ur=name_ur, aliases=alias or [],
-                            compartment=compartment, exhibit_id=exhibit, region=st.settings.default_region)
+        entity = add_person(
+            session,
+            actor,
+            name=name,
+            name_ur=name_ur,
+            aliases=alias or [],
+            compartment=compartment,
+            exhibit_id=exhibit,
+            region=st.settings.default_region,
+        )
         emit(entity_summary(entity), lambda d: fields(d.items()))
 
 
@@ -119,10 +138,25 @@ def person_status(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        change = set_legal_status(session, actor, entity_id=entity_id, status=status, basis=basis,
-                                  exhibit_id=exhibit, effective=effective)
-        emit({"entity": change.entity_id, "status": change.status, "basis": change.basis,
-              "exhibit": change.exhibit_id, "effective": change.effective}, lambda d: fields(d.items()))
+        change = set_legal_status(
+            session,
+            actor,
+            entity_id=entity_id,
+            status=status,
+            basis=basis,
+            exhibit_id=exhibit,
+            effective=effective,
+        )
+        emit(
+            {
+                "entity": change.entity_id,
+                "status": change.status,
+                "basis": change.basis,
+                "exhibit": change.exhibit_id,
+                "effective": change.effective,
+            },
+            lambda d: fields(d.items()),
+        )
 
 
 @org_app.command("add")
@@ -137,8 +171,9 @@ def org_add(
     actor = st.actor()
     values = [("name", name)] + ([("name", name_ur)] if name_ur else [])
     with st.db.write() as session:
-        entity = create_with_claims(session, actor, schema="Organization", values=values,
-                                    compartment=compartment, exhibit_id=exhibit)
+        entity = create_with_claims(
+            session, actor, schema="Organization", values=values, compartment=compartment, exhibit_id=exhibit
+        )
         emit(entity_summary(entity), lambda d: fields(d.items()))
 
 
@@ -166,10 +201,25 @@ def org_proscribe(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        row = proscribe(session, actor, entity_id=entity_id, law=law, notification_ref=notification, date=date,
-                        exhibit_id=exhibit)
-        emit({"entity": row.entity_id, "law": row.law, "notification_ref": row.notification_ref,
-              "date": row.date, "exhibit": row.exhibit_id}, lambda d: fields(d.items()))
+        row = proscribe(
+            session,
+            actor,
+            entity_id=entity_id,
+            law=law,
+            notification_ref=notification,
+            date=date,
+            exhibit_id=exhibit,
+        )
+        emit(
+            {
+                "entity": row.entity_id,
+                "law": row.law,
+                "notification_ref": row.notification_ref,
+                "date": row.date,
+                "exhibit": row.exhibit_id,
+            },
+            lambda d: fields(d.items()),
+        )
 
 
 @membership_app.command("add")
@@ -187,8 +237,18 @@ def membership_add(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        entity = add_membership(session, actor, member_id=member, organization_id=org, role=role, start=start,
-                                end=end, exhibit_id=exhibit, locator=locator, compartment=compartment)
+        entity = add_membership(
+            session,
+            actor,
+            member_id=member,
+            organization_id=org,
+            role=role,
+            start=start,
+            end=end,
+            exhibit_id=exhibit,
+            locator=locator,
+            compartment=compartment,
+        )
         emit(entity_summary(entity), lambda d: fields(d.items()))
 
 
@@ -208,13 +268,33 @@ def claim_add(
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        claim, created = add_claim(session, actor, entity_id=entity_id, prop=prop, value=value,
-                                   exhibit_id=exhibit, locator=locator, valid_from=valid_from,
-                                   valid_to=valid_to, confidence=confidence, compartment=compartment,
-                                   region=st.settings.default_region)
+        claim, created = add_claim(
+            session,
+            actor,
+            entity_id=entity_id,
+            prop=prop,
+            value=value,
+            exhibit_id=exhibit,
+            locator=locator,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            confidence=confidence,
+            compartment=compartment,
+            region=st.settings.default_region,
+        )
         data = claim_view(claim) | {"created": created}
-    emit(data, lambda d: fields([("id", d["id"]), ("prop", d["prop"]), ("value", d["value"]),
-                                 ("supported", d["supported"]), ("new", d["created"])]))
+    emit(
+        data,
+        lambda d: fields(
+            [
+                ("id", d["id"]),
+                ("prop", d["prop"]),
+                ("value", d["value"]),
+                ("supported", d["supported"]),
+                ("new", d["created"]),
+            ]
+        ),
+    )
 
 
 @claim_app.command("retract")
@@ -223,8 +303,10 @@ def claim_retract(claim_id: str, reason: Annotated[str, typer.Option(help="Why i
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        emit(claim_view(retract_claim(session, actor, claim_id=claim_id, reason=reason)),
-             lambda d: fields([("id", d["id"]), ("status", d["status"]), ("reason", d["retraction_reason"])]))
+        emit(
+            claim_view(retract_claim(session, actor, claim_id=claim_id, reason=reason)),
+            lambda d: fields([("id", d["id"]), ("status", d["status"]), ("reason", d["retraction_reason"])]),
+        )
 
 
 @claim_app.command("status")
@@ -233,8 +315,10 @@ def claim_status(claim_id: str, status: str, note: Annotated[str, typer.Option(h
     st = state()
     actor = st.actor()
     with st.db.write() as session:
-        emit(claim_view(set_claim_status(session, actor, claim_id=claim_id, status=status, note=note)),
-             lambda d: fields([("id", d["id"]), ("status", d["status"])]))
+        emit(
+            claim_view(set_claim_status(session, actor, claim_id=claim_id, status=status, note=note)),
+            lambda d: fields([("id", d["id"]), ("status", d["status"])]),
+        )
 
 
 @claim_app.command("list")
@@ -244,8 +328,17 @@ def claim_list(entity_id: str) -> None:
     actor = st.actor()
     with st.db.read() as session:
         data = {"claims": [claim_view(c) for c in list_claims(session, actor, entity_id=entity_id)]}
-    emit(data, lambda d: table("Claims", ["id", "prop", "value", "status", "exhibit"], [
-        (c["id"], c["prop"], c["value"], c["status"], c["exhibit"] or "UNSUPPORTED") for c in d["claims"]]))
+    emit(
+        data,
+        lambda d: table(
+            "Claims",
+            ["id", "prop", "value", "status", "exhibit"],
+            [
+                (c["id"], c["prop"], c["value"], c["status"], c["exhibit"] or "UNSUPPORTED")
+                for c in d["claims"]
+            ],
+        ),
+    )
 
 
 def search(
@@ -258,8 +351,14 @@ def search(
     actor = st.actor()
     with st.db.write() as session:
         data = search_entities(session, actor, query=query, schema=schema, limit=limit)
-    emit(data, lambda d: table(f"Results for {d['query']!r}", ["id", "schema", "caption", "legal status"], [
-        (r["id"], r["schema"], r["caption"], r["legal_status"] or "") for r in d["results"]]))
+    emit(
+        data,
+        lambda d: table(
+            f"Results for {d['query']!r}",
+            ["id", "schema", "caption", "legal status"],
+            [(r["id"], r["schema"], r["caption"], r["legal_status"] or "") for r in d["results"]],
+        ),
+    )
 
 
 def register(app: typer.Typer) -> None:

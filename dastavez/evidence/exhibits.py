@@ -14,8 +14,17 @@ from dastavez.access.actor import Actor
 from dastavez.exc import InvalidInput, NotFound
 from dastavez.storage.tables import Compartment, Exhibit, ExhibitCounter, utcnow
 
-KINDS = ("audio", "video", "image", "document", "cdr", "subscriber-record", "statement",
-         "forensic-report", "other")
+KINDS = (
+    "audio",
+    "video",
+    "image",
+    "document",
+    "cdr",
+    "subscriber-record",
+    "statement",
+    "forensic-report",
+    "other",
+)
 NUMBER = re.compile(r"^EXH-(\d{4})-(\d{6})$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -23,8 +32,10 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 def next_number(session: Session, year: int) -> str:
     """Gap-free per-year numbering; the counter row update serialises concurrent writers."""
     bumped = session.execute(
-        update(ExhibitCounter).where(ExhibitCounter.year == year)
-        .values(last=ExhibitCounter.last + 1).returning(ExhibitCounter.last)
+        update(ExhibitCounter)
+        .where(ExhibitCounter.year == year)
+        .values(last=ExhibitCounter.last + 1)
+        .returning(ExhibitCounter.last)
     ).scalar()
     if bumped is None:
         session.add(ExhibitCounter(year=year, last=1))
@@ -62,13 +73,27 @@ def register_exhibit(
         if not actor.cleared_for(compartment):
             raise NotFound(f"no compartment {compartment!r}", field="compartment")
     now = now or utcnow()
-    exhibit = Exhibit(id=next_number(session, now.year), title=title, kind=kind, sha256=sha256,
-                      description=(description or None), compartment=compartment,
-                      created_by=actor.username, created_at=now)
+    exhibit = Exhibit(
+        id=next_number(session, now.year),
+        title=title,
+        kind=kind,
+        sha256=sha256,
+        description=(description or None),
+        compartment=compartment,
+        created_by=actor.username,
+        created_at=now,
+    )
     session.add(exhibit)
     session.flush()
-    audit.record(session, actor, "exhibit.register", target_type="exhibit", target_id=exhibit.id,
-                 compartment=compartment, detail={"kind": kind, "title": title})
+    audit.record(
+        session,
+        actor,
+        "exhibit.register",
+        target_type="exhibit",
+        target_id=exhibit.id,
+        compartment=compartment,
+        detail={"kind": kind, "title": title},
+    )
     return exhibit
 
 
@@ -97,8 +122,14 @@ def exhibit_view(exhibit: Exhibit) -> dict[str, Any]:
 
 def show_exhibit(session: Session, actor: Actor, exhibit_id: str) -> dict[str, Any]:
     exhibit = visible_exhibit(session, actor, exhibit_id)
-    audit.record(session, actor, "exhibit.read", target_type="exhibit", target_id=exhibit.id,
-                 compartment=exhibit.compartment)
+    audit.record(
+        session,
+        actor,
+        "exhibit.read",
+        target_type="exhibit",
+        target_id=exhibit.id,
+        compartment=exhibit.compartment,
+    )
     return exhibit_view(exhibit)
 
 

@@ -48,7 +48,9 @@ class Schema:
             return self.properties[name]
         except KeyError:
             known = ", ".join(sorted(self.properties))
-            raise InvalidInput(f"{self.name} has no property {name!r}; known: {known}", field="prop") from None
+            raise InvalidInput(
+                f"{self.name} has no property {name!r}; known: {known}", field="prop"
+            ) from None
 
 
 class Model:

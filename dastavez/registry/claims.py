@@ -74,23 +74,38 @@ def add_claim(
     if exhibit is not None and exhibit.compartment:
         # A claim is no more visible than the exhibit that supports it.
         if code and code != exhibit.compartment:
-            raise InvalidInput(f"the exhibit is in compartment {exhibit.compartment}; the claim must be too",
-                               field="compartment")
+            raise InvalidInput(
+                f"the exhibit is in compartment {exhibit.compartment}; the claim must be too",
+                field="compartment",
+            )
         code = exhibit.compartment
 
     cid = claim_id(entity.id, spec.name, cleaned.normalised, exhibit.id if exhibit else None, locator)
     existing = session.get(Claim, cid)
     if existing is not None:
         if existing.status == "retracted":
-            raise Conflict(f"this exact claim ({cid}) was retracted: {existing.retraction_reason}; "
-                           "cite other evidence or a different locator to assert it again")
+            raise Conflict(
+                f"this exact claim ({cid}) was retracted: {existing.retraction_reason}; "
+                "cite other evidence or a different locator to assert it again"
+            )
         return existing, False
 
     claim = Claim(
-        id=cid, entity_id=entity.id, prop=spec.name, value=cleaned.value, normalised=cleaned.normalised,
-        value_key=cleaned.normalised[:200], qualifiers=cleaned.qualifiers,
-        exhibit_id=exhibit.id if exhibit else None, locator=locator, valid_from=start, valid_to=end,
-        confidence=confidence, status="asserted", compartment=code, author=actor.username,
+        id=cid,
+        entity_id=entity.id,
+        prop=spec.name,
+        value=cleaned.value,
+        normalised=cleaned.normalised,
+        value_key=cleaned.normalised[:200],
+        qualifiers=cleaned.qualifiers,
+        exhibit_id=exhibit.id if exhibit else None,
+        locator=locator,
+        valid_from=start,
+        valid_to=end,
+        confidence=confidence,
+        status="asserted",
+        compartment=code,
+        author=actor.username,
     )
     session.add(claim)
     session.flush()
@@ -98,10 +113,21 @@ def add_claim(
     if spec.name in model().get(entity.schema).caption:
         refresh_caption(session, entity)
     entity.updated_at = utcnow()
-    audit.record(session, actor, "claim.add", target_type="claim", target_id=cid,
-                 compartment=code or entity.compartment,
-                 detail={"entity": entity.id, "prop": spec.name, "value": cleaned.value,
-                         "exhibit": claim.exhibit_id, "locator": locator})
+    audit.record(
+        session,
+        actor,
+        "claim.add",
+        target_type="claim",
+        target_id=cid,
+        compartment=code or entity.compartment,
+        detail={
+            "entity": entity.id,
+            "prop": spec.name,
+            "value": cleaned.value,
+            "exhibit": claim.exhibit_id,
+            "locator": locator,
+        },
+    )
     return claim, True
 
 
@@ -134,9 +160,15 @@ def retract_claim(session: Session, actor: Actor, *, claim_id: str, reason: str)
     search.unindex_claim(session, claim)
     if claim.prop in model().get(entity.schema).caption:
         refresh_caption(session, entity)
-    audit.record(session, actor, "claim.retract", target_type="claim", target_id=claim.id,
-                 compartment=claim.compartment or entity.compartment,
-                 detail={"entity": entity.id, "reason": reason})
+    audit.record(
+        session,
+        actor,
+        "claim.retract",
+        target_type="claim",
+        target_id=claim.id,
+        compartment=claim.compartment or entity.compartment,
+        detail={"entity": entity.id, "reason": reason},
+    )
     return claim
 
 
@@ -145,17 +177,24 @@ def set_claim_status(session: Session, actor: Actor, *, claim_id: str, status: s
     actor.require("registry.write")
     claim, entity = visible_claim(session, actor, claim_id)
     if status not in LIVE:
-        raise InvalidInput("status must be asserted, corroborated or disputed (retract to withdraw)",
-                           field="status")
+        raise InvalidInput(
+            "status must be asserted, corroborated or disputed (retract to withdraw)", field="status"
+        )
     if claim.status == "retracted":
         raise Conflict(f"claim {claim.id} is retracted")
     note = " ".join((note or "").split())
     if not note:
         raise InvalidInput("say why the status changes (note)", field="note")
     previous, claim.status, claim.status_note = claim.status, status, note[:2000]
-    audit.record(session, actor, "claim.status", target_type="claim", target_id=claim.id,
-                 compartment=claim.compartment or entity.compartment,
-                 detail={"from": previous, "to": status, "note": note[:2000]})
+    audit.record(
+        session,
+        actor,
+        "claim.status",
+        target_type="claim",
+        target_id=claim.id,
+        compartment=claim.compartment or entity.compartment,
+        detail={"from": previous, "to": status, "note": note[:2000]},
+    )
     return claim
 
 
@@ -184,7 +223,9 @@ def claim_view(claim: Claim) -> dict[str, Any]:
     }
 
 
-def list_claims(session: Session, actor: Actor, *, entity_id: str, include_retracted: bool = True) -> list[Claim]:
+def list_claims(
+    session: Session, actor: Actor, *, entity_id: str, include_retracted: bool = True
+) -> list[Claim]:
     entity = visible_entity(session, actor, entity_id)
     query = select(Claim).where(Claim.entity_id == entity.id, actor.visible(Claim.compartment))
     if not include_retracted:

@@ -33,12 +33,24 @@ def create_entity(session: Session, actor: Actor, *, schema: str, compartment: s
     spec = model().get(schema)
     if spec.prefix is None:
         raise InvalidInput(f"{schema} entities cannot be created directly", field="schema")
-    entity = Entity(id=new_entity_id(spec.prefix), schema=spec.name, caption=spec.label,
-                    compartment=check_compartment(session, actor, compartment), created_by=actor.username)
+    entity = Entity(
+        id=new_entity_id(spec.prefix),
+        schema=spec.name,
+        caption=spec.label,
+        compartment=check_compartment(session, actor, compartment),
+        created_by=actor.username,
+    )
     session.add(entity)
     session.flush()
-    audit.record(session, actor, "entity.create", target_type="entity", target_id=entity.id,
-                 compartment=entity.compartment, detail={"schema": spec.name})
+    audit.record(
+        session,
+        actor,
+        "entity.create",
+        target_type="entity",
+        target_id=entity.id,
+        compartment=entity.compartment,
+        detail={"schema": spec.name},
+    )
     return entity
 
 
@@ -100,7 +112,7 @@ def list_entities(
     if legal_status:
         query = query.where(Entity.legal_status == legal_status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Entity.caption, Entity.id).limit(per_page)
-                           .offset((page - 1) * per_page)).all()
-    return {"results": [entity_summary(e) for e in rows], "total": total, "page": page,
-            "per_page": per_page}
+    rows = session.scalars(
+        query.order_by(Entity.caption, Entity.id).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return {"results": [entity_summary(e) for e in rows], "total": total, "page": page, "per_page": per_page}

@@ -49,20 +49,43 @@ def set_legal_status(
         raise Conflict(f"{entity.id} is already {status}")
     exhibit = visible_exhibit(session, actor, exhibit_id) if exhibit_id else None
     when = get_type("date").clean(effective, context=TypeContext()).normalised if effective else None
-    change = LegalStatusChange(entity_id=entity.id, status=status, basis=basis,
-                               exhibit_id=exhibit.id if exhibit else None, effective=when,
-                               author=actor.username)
+    change = LegalStatusChange(
+        entity_id=entity.id,
+        status=status,
+        basis=basis,
+        exhibit_id=exhibit.id if exhibit else None,
+        effective=when,
+        author=actor.username,
+    )
     session.add(change)
     previous, entity.legal_status = entity.legal_status, status
     session.flush()
-    audit.record(session, actor, "legal_status.set", target_type="entity", target_id=entity.id,
-                 compartment=entity.compartment,
-                 detail={"from": previous, "to": status, "basis": basis, "exhibit": change.exhibit_id})
+    audit.record(
+        session,
+        actor,
+        "legal_status.set",
+        target_type="entity",
+        target_id=entity.id,
+        compartment=entity.compartment,
+        detail={"from": previous, "to": status, "basis": basis, "exhibit": change.exhibit_id},
+    )
     return change
 
 
 def history(session: Session, entity_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(select(LegalStatusChange).where(LegalStatusChange.entity_id == entity_id)
-                           .order_by(LegalStatusChange.at, LegalStatusChange.id))
-    return [{"status": r.status, "basis": r.basis, "exhibit": r.exhibit_id, "effective": r.effective,
-             "author": r.author, "at": r.at.isoformat()} for r in rows]
+    rows = session.scalars(
+        select(LegalStatusChange)
+        .where(LegalStatusChange.entity_id == entity_id)
+        .order_by(LegalStatusChange.at, LegalStatusChange.id)
+    )
+    return [
+        {
+            "status": r.status,
+            "basis": r.basis,
+            "exhibit": r.exhibit_id,
+            "effective": r.effective,
+            "author": r.author,
+            "at": r.at.isoformat(),
+        }
+        for r in rows
+    ]

@@ -29,7 +29,8 @@ def _claims_of(session: Session, actor: Actor, entity_ids: list[str]) -> dict[st
     if not entity_ids:
         return grouped
     rows = session.scalars(
-        select(Claim).where(Claim.entity_id.in_(entity_ids), actor.visible(Claim.compartment))
+        select(Claim)
+        .where(Claim.entity_id.in_(entity_ids), actor.visible(Claim.compartment))
         .order_by(Claim.created_at, Claim.id)
     )
     for claim in rows:
@@ -53,44 +54,67 @@ def _properties(schema: str, claims: list[Claim], titles: dict[str, str]) -> lis
         by_prop[claim.prop].append(view)
     return [
         {"prop": name, "label": prop.label, "type": prop.type, "claims": by_prop[name]}
-        for name, prop in spec.properties.items() if by_prop.get(name)
+        for name, prop in spec.properties.items()
+        if by_prop.get(name)
     ]
 
 
 def _links(session: Session, actor: Actor, entity: Entity) -> list[dict[str, Any]]:
     """Link entities (memberships, associates, identifications, addresses) that point here."""
-    link_ids = list(session.scalars(
-        select(Claim.entity_id).distinct().join(Entity, Entity.id == Claim.entity_id)
-        .where(Claim.prop.in_(LINK_PROPS), Claim.value_key == entity.id, Claim.status.in_(LIVE),
-               actor.visible(Claim.compartment), actor.visible(Entity.compartment))
-    ))
+    link_ids = list(
+        session.scalars(
+            select(Claim.entity_id)
+            .distinct()
+            .join(Entity, Entity.id == Claim.entity_id)
+            .where(
+                Claim.prop.in_(LINK_PROPS),
+                Claim.value_key == entity.id,
+                Claim.status.in_(LIVE),
+                actor.visible(Claim.compartment),
+                actor.visible(Entity.compartment),
+            )
+        )
+    )
     if not link_ids:
         return []
     links = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_(link_ids)))}
     claims = _claims_of(session, actor, link_ids)
-    other_ids = {c.normalised for cs in claims.values() for c in cs
-                 if c.prop in LINK_PROPS and c.normalised != entity.id and c.status in LIVE}
-    others = {e.id: e for e in session.scalars(
-        select(Entity).where(Entity.id.in_(other_ids), actor.visible(Entity.compartment)))}
+    other_ids = {
+        c.normalised
+        for cs in claims.values()
+        for c in cs
+        if c.prop in LINK_PROPS and c.normalised != entity.id and c.status in LIVE
+    }
+    others = {
+        e.id: e
+        for e in session.scalars(
+            select(Entity).where(Entity.id.in_(other_ids), actor.visible(Entity.compartment))
+        )
+    }
     titles = _exhibit_titles(session, [c for cs in claims.values() for c in cs])
     result = []
     for link_id in sorted(link_ids, key=lambda i: (links[i].schema, i)):
         link = links[link_id]
         live = [c for c in claims[link_id] if c.status in LIVE]
-        other = next((others[c.normalised] for c in live if c.prop in LINK_PROPS and c.normalised in others),
-                     None)
+        other = next(
+            (others[c.normalised] for c in live if c.prop in LINK_PROPS and c.normalised in others), None
+        )
         values: dict[str, str] = {}
         for claim in live:
             values.setdefault(claim.prop, claim.value)
-        result.append({
-            "id": link.id,
-            "schema": link.schema,
-            "compartment": link.compartment,
-            "other": {"id": other.id, "schema": other.schema, "caption": other.caption} if other else None,
-            "values": values,
-            "supported": any(c.exhibit_id for c in live),
-            "properties": _properties(link.schema, claims[link_id], titles),
-        })
+        result.append(
+            {
+                "id": link.id,
+                "schema": link.schema,
+                "compartment": link.compartment,
+                "other": {"id": other.id, "schema": other.schema, "caption": other.caption}
+                if other
+                else None,
+                "values": values,
+                "supported": any(c.exhibit_id for c in live),
+                "properties": _properties(link.schema, claims[link_id], titles),
+            }
+        )
     return result
 
 
@@ -123,6 +147,12 @@ def profile(session: Session, actor: Actor, entity_id: str) -> dict[str, Any]:
         view["legal_status_history"] = history(session, entity.id)
     if entity.schema == "Organization":
         view["proscriptions"] = proscriptions(session, entity.id)
-    audit.record(session, actor, "profile.read", target_type="entity", target_id=entity.id,
-                 compartment=entity.compartment)
+    audit.record(
+        session,
+        actor,
+        "profile.read",
+        target_type="entity",
+        target_id=entity.id,
+        compartment=entity.compartment,
+    )
     return view

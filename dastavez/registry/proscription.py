@@ -35,18 +35,40 @@ def proscribe(
         raise InvalidInput("law and notification reference must be at most 200 characters", field="law")
     when = get_type("date").clean(date, context=TypeContext()).normalised
     exhibit = visible_exhibit(session, actor, exhibit_id) if exhibit_id else None
-    row = Proscription(entity_id=entity.id, law=law, notification_ref=ref, date=when,
-                       exhibit_id=exhibit.id if exhibit else None, author=actor.username)
+    row = Proscription(
+        entity_id=entity.id,
+        law=law,
+        notification_ref=ref,
+        date=when,
+        exhibit_id=exhibit.id if exhibit else None,
+        author=actor.username,
+    )
     session.add(row)
     session.flush()
-    audit.record(session, actor, "org.proscribe", target_type="entity", target_id=entity.id,
-                 compartment=entity.compartment,
-                 detail={"law": law, "notification": ref, "date": when, "exhibit": row.exhibit_id})
+    audit.record(
+        session,
+        actor,
+        "org.proscribe",
+        target_type="entity",
+        target_id=entity.id,
+        compartment=entity.compartment,
+        detail={"law": law, "notification": ref, "date": when, "exhibit": row.exhibit_id},
+    )
     return row
 
 
 def proscriptions(session: Session, entity_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(select(Proscription).where(Proscription.entity_id == entity_id)
-                           .order_by(Proscription.date))
-    return [{"law": r.law, "notification_ref": r.notification_ref, "date": r.date, "exhibit": r.exhibit_id,
-             "author": r.author, "at": r.at.isoformat()} for r in rows]
+    rows = session.scalars(
+        select(Proscription).where(Proscription.entity_id == entity_id).order_by(Proscription.date)
+    )
+    return [
+        {
+            "law": r.law,
+            "notification_ref": r.notification_ref,
+            "date": r.date,
+            "exhibit": r.exhibit_id,
+            "author": r.author,
+            "at": r.at.isoformat(),
+        }
+        for r in rows
+    ]

@@ -31,8 +31,16 @@ def create_with_claims(
         raise InvalidInput("give at least one property value (e.g. a name)", field="name")
     entity = create_entity(session, actor, schema=schema, compartment=compartment)
     for prop, value in values:
-        add_claim(session, actor, entity_id=entity.id, prop=prop, value=value, exhibit_id=exhibit_id,
-                  locator=locator, region=region)
+        add_claim(
+            session,
+            actor,
+            entity_id=entity.id,
+            prop=prop,
+            value=value,
+            exhibit_id=exhibit_id,
+            locator=locator,
+            region=region,
+        )
     return entity
 
 
@@ -49,8 +57,15 @@ def add_person(
 ) -> Entity:
     values = [("name", name)] + ([("name", name_ur)] if name_ur else [])
     values += [("alias", alias) for alias in aliases or []]
-    return create_with_claims(session, actor, schema="Person", values=values, compartment=compartment,
-                              exhibit_id=exhibit_id, region=region)
+    return create_with_claims(
+        session,
+        actor,
+        schema="Person",
+        values=values,
+        compartment=compartment,
+        exhibit_id=exhibit_id,
+        region=region,
+    )
 
 
 def add_membership(
@@ -69,5 +84,12 @@ def add_membership(
     values = [("member", member_id), ("organization", organization_id), ("role", role)]
     values += [("startDate", start)] if start else []
     values += [("endDate", end)] if end else []
-    return create_with_claims(session, actor, schema="Membership", values=values, compartment=compartment,
-                              exhibit_id=exhibit_id, locator=locator)
+    return create_with_claims(
+        session,
+        actor,
+        schema="Membership",
+        values=values,
+        compartment=compartment,
+        exhibit_id=exhibit_id,
+        locator=locator,
+    )

@@ -31,8 +31,14 @@ ENTITY_ID = re.compile(r"^[A-Z]{2,4}-[0-9A-Z]{6,16}$")
 
 def index_claim(session: Session, claim: Claim) -> None:
     if claim.prop in SEARCH_PROPS and claim.status != "retracted":
-        session.add(NameIndex(claim_id=claim.id, entity_id=claim.entity_id, compartment=claim.compartment,
-                              folded=fold(claim.value)))
+        session.add(
+            NameIndex(
+                claim_id=claim.id,
+                entity_id=claim.entity_id,
+                compartment=claim.compartment,
+                folded=fold(claim.value),
+            )
+        )
 
 
 def unindex_claim(session: Session, claim: Claim) -> None:
@@ -52,7 +58,8 @@ def _visibility_sql(actor: Actor, alias: str) -> tuple[str, dict[str, Any]]:
     if not actor.clearances:
         return f"{alias}.compartment IS NULL", {}
     return f"({alias}.compartment IS NULL OR {alias}.compartment IN :clearances)", {
-        "clearances": sorted(actor.clearances)}
+        "clearances": sorted(actor.clearances)
+    }
 
 
 def search_names(
@@ -79,16 +86,18 @@ def search_names(
             FROM name_fts JOIN name_index ni ON ni.id = name_fts.rowid
             JOIN entity e ON e.id = ni.entity_id
             WHERE name_fts MATCH :match AND {entity_vis} AND {claim_vis} {schema_sql}
-            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""
+            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""  # noqa: S608  # constant fragments only; user text is bound
     else:
-        params["match"] = " & ".join("'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens)
+        params["match"] = " & ".join(
+            "'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens
+        )
         sql = f"""
             SELECT ni.entity_id AS entity_id,
                    -max(ts_rank(to_tsvector('simple', ni.folded), q)) AS score, min(ni.folded) AS matched
             FROM name_index ni JOIN entity e ON e.id = ni.entity_id,
                  to_tsquery('simple', :match) AS q
             WHERE to_tsvector('simple', ni.folded) @@ q AND {entity_vis} AND {claim_vis} {schema_sql}
-            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""
+            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""  # noqa: S608  # constant fragments only; user text is bound
     statement = text(sql)
     if "clearances" in params:
         statement = statement.bindparams(bindparam("clearances", expanding=True))
@@ -112,9 +121,18 @@ def search_entities(
         hits = [{"entity_id": candidate, "score": 0.0, "matched": candidate}] if visible else []
     else:
         hits = search_names(session, actor, query=query, schema=schema_name, limit=limit, offset=offset)
-    entities = {e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_([h["entity_id"] for h in hits])))}
-    results = [entity_summary(entities[h["entity_id"]]) | {"matched": h["matched"]}
-               for h in hits if h["entity_id"] in entities]
-    audit.record(session, actor, "registry.search", detail={"q": query[:200], "schema": schema_name,
-                                                            "results": len(results)})
+    entities = {
+        e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_([h["entity_id"] for h in hits])))
+    }
+    results = [
+        entity_summary(entities[h["entity_id"]]) | {"matched": h["matched"]}
+        for h in hits
+        if h["entity_id"] in entities
+    ]
+    audit.record(
+        session,
+        actor,
+        "registry.search",
+        detail={"q": query[:200], "schema": schema_name, "results": len(results)},
+    )
     return {"query": query, "results": results, "limit": limit, "offset": offset}

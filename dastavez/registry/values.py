@@ -18,8 +18,9 @@ def clean_value(prop: Property, raw: str, *, region: str) -> Cleaned:
     if prop.values:
         value = cleaned.value.lower()
         if value not in prop.values:
-            raise InvalidInput(f"{prop.name} must be one of {', '.join(prop.values)}; got {raw!r}",
-                               field="value")
+            raise InvalidInput(
+                f"{prop.name} must be one of {', '.join(prop.values)}; got {raw!r}", field="value"
+            )
         return Cleaned(value=value, normalised=value, qualifiers=cleaned.qualifiers)
     return cleaned
 

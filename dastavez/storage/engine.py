@@ -67,9 +67,12 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits when the block ends cleanly and rolls back otherwise."""
-        with self._sessions(bind=self._writer) as session, _explain_connection_errors():
-            with session.begin():
-                yield session
+        with (
+            self._sessions(bind=self._writer) as session,
+            _explain_connection_errors(),
+            session.begin(),
+        ):
+            yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:

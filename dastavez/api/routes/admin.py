@@ -23,9 +23,15 @@ def user_list(actor: ActorDep, db: DbDep) -> dict[str, Any]:
 @router.post("/users", status_code=201)
 def user_create(body: UserIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        return users.create_user(session, actor, username=body.username, password=body.password,
-                                 roles=body.roles, display_name=body.display_name,
-                                 clearances=body.clearances).as_dict()
+        return users.create_user(
+            session,
+            actor,
+            username=body.username,
+            password=body.password,
+            roles=body.roles,
+            display_name=body.display_name,
+            clearances=body.clearances,
+        ).as_dict()
 
 
 @router.put("/users/{username}/roles")
@@ -63,6 +69,7 @@ def audit_log(
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     with db.write() as session:  # reading the audit log is itself recorded
-        result = list_events(session, actor, user=user, action=action, target_id=target, page=page,
-                             per_page=per_page)
+        result = list_events(
+            session, actor, user=user, action=action, target_id=target, page=page, per_page=per_page
+        )
         return {"events": result.events, "total": result.total, "page": page, "per_page": per_page}

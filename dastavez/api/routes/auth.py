@@ -20,8 +20,9 @@ def create_token(body: TokenRequest, request: Request, db: DbDep, settings: Sett
     """Log in with a password and receive a bearer token (shown once)."""
     client = client_of(request)
     with db.write() as session:
-        result = authenticate(session, settings, username=body.username, password=body.password,
-                              client=client, interface="api")
+        result = authenticate(
+            session, settings, username=body.username, password=body.password, client=client, interface="api"
+        )
     if result.rate_limited:
         raise RateLimited("too many failed logins; wait a few minutes and try again")
     if result.user is None:
@@ -39,5 +40,9 @@ def revoke_token(token_id: int, actor: ActorDep, db: DbDep) -> None:
 
 @router.get("/me")
 def me(actor: ActorDep) -> dict[str, Any]:
-    return {"username": actor.username, "roles": sorted(actor.roles), "clearances": sorted(actor.clearances),
-            "permissions": sorted(actor.permissions)}
+    return {
+        "username": actor.username,
+        "roles": sorted(actor.roles),
+        "clearances": sorted(actor.clearances),
+        "permissions": sorted(actor.permissions),
+    }

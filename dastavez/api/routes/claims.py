@@ -20,13 +20,24 @@ def claims_of(entity_id: str, actor: ActorDep, db: DbDep) -> dict[str, Any]:
 
 
 @router.post("/entities/{entity_id}/claims", status_code=201)
-def create_claim(entity_id: str, body: ClaimIn, actor: ActorDep, db: DbDep,
-                 settings: SettingsDep) -> dict[str, Any]:
+def create_claim(
+    entity_id: str, body: ClaimIn, actor: ActorDep, db: DbDep, settings: SettingsDep
+) -> dict[str, Any]:
     with db.write() as session:
-        claim, created = add_claim(session, actor, entity_id=entity_id, prop=body.prop, value=body.value,
-                                   exhibit_id=body.exhibit, locator=body.locator, valid_from=body.valid_from,
-                                   valid_to=body.valid_to, confidence=body.confidence,
-                                   compartment=body.compartment, region=settings.default_region)
+        claim, created = add_claim(
+            session,
+            actor,
+            entity_id=entity_id,
+            prop=body.prop,
+            value=body.value,
+            exhibit_id=body.exhibit,
+            locator=body.locator,
+            valid_from=body.valid_from,
+            valid_to=body.valid_to,
+            confidence=body.confidence,
+            compartment=body.compartment,
+            region=settings.default_region,
+        )
         return claim_view(claim) | {"created": created}
 
 
@@ -39,5 +50,6 @@ def retract(claim_id: str, body: RetractIn, actor: ActorDep, db: DbDep) -> dict[
 @router.post("/claims/{claim_id}/status")
 def change_status(claim_id: str, body: ClaimStatusIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        return claim_view(set_claim_status(session, actor, claim_id=claim_id, status=body.status,
-                                           note=body.note))
+        return claim_view(
+            set_claim_status(session, actor, claim_id=claim_id, status=body.status, note=body.note)
+        )

@@ -28,11 +28,25 @@ router = APIRouter(tags=["registry"])
 
 @router.get("/schemata")
 def schemata(actor: ActorDep) -> dict[str, Any]:
-    return {"schemata": [
-        {"name": s.name, "label": s.label, "properties": [
-            {"name": p.name, "label": p.label, "type": p.type, "range": p.range, "values": list(p.values)}
-            for p in s.properties.values()]}
-        for s in model().concrete]}
+    return {
+        "schemata": [
+            {
+                "name": s.name,
+                "label": s.label,
+                "properties": [
+                    {
+                        "name": p.name,
+                        "label": p.label,
+                        "type": p.type,
+                        "range": p.range,
+                        "values": list(p.values),
+                    }
+                    for p in s.properties.values()
+                ],
+            }
+            for s in model().concrete
+        ]
+    }
 
 
 @router.get("/entities")
@@ -45,8 +59,9 @@ def entities(
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
     with db.read() as session:
-        return list_entities(session, actor, schema=schema, legal_status=legal_status, page=page,
-                             per_page=per_page)
+        return list_entities(
+            session, actor, schema=schema, legal_status=legal_status, page=page, per_page=per_page
+        )
 
 
 @router.get("/search")
@@ -65,9 +80,16 @@ def search(
 @router.post("/persons", status_code=201)
 def create_person(body: PersonIn, actor: ActorDep, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
     with db.write() as session:
-        entity = add_person(session, actor, name=body.name, name_ur=body.name_ur, aliases=body.aliases,
-                            compartment=body.compartment, exhibit_id=body.exhibit,
-                            region=settings.default_region)
+        entity = add_person(
+            session,
+            actor,
+            name=body.name,
+            name_ur=body.name_ur,
+            aliases=body.aliases,
+            compartment=body.compartment,
+            exhibit_id=body.exhibit,
+            region=settings.default_region,
+        )
         return entity_summary(entity)
 
 
@@ -75,18 +97,30 @@ def create_person(body: PersonIn, actor: ActorDep, db: DbDep, settings: Settings
 def create_organization(body: OrganizationIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     values = [("name", body.name)] + ([("name", body.name_ur)] if body.name_ur else [])
     with db.write() as session:
-        entity = create_with_claims(session, actor, schema="Organization", values=values,
-                                    compartment=body.compartment, exhibit_id=body.exhibit)
+        entity = create_with_claims(
+            session,
+            actor,
+            schema="Organization",
+            values=values,
+            compartment=body.compartment,
+            exhibit_id=body.exhibit,
+        )
         return entity_summary(entity)
 
 
 @router.post("/entities", status_code=201)
 def create_entity(body: EntityIn, actor: ActorDep, db: DbDep, settings: SettingsDep) -> dict[str, Any]:
     with db.write() as session:
-        entity = create_with_claims(session, actor, schema=body.schema_,
-                                    values=[(v.prop, v.value) for v in body.values],
-                                    compartment=body.compartment, exhibit_id=body.exhibit,
-                                    locator=body.locator, region=settings.default_region)
+        entity = create_with_claims(
+            session,
+            actor,
+            schema=body.schema_,
+            values=[(v.prop, v.value) for v in body.values],
+            compartment=body.compartment,
+            exhibit_id=body.exhibit,
+            locator=body.locator,
+            region=settings.default_region,
+        )
         return entity_summary(entity)
 
 
@@ -99,25 +133,58 @@ def show_entity(entity_id: str, actor: ActorDep, db: DbDep) -> dict[str, Any]:
 @router.post("/entities/{entity_id}/legal-status", status_code=201)
 def change_legal_status(entity_id: str, body: LegalStatusIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        change = set_legal_status(session, actor, entity_id=entity_id, status=body.status, basis=body.basis,
-                                  exhibit_id=body.exhibit, effective=body.effective)
-        return {"entity": change.entity_id, "status": change.status, "basis": change.basis,
-                "exhibit": change.exhibit_id, "effective": change.effective}
+        change = set_legal_status(
+            session,
+            actor,
+            entity_id=entity_id,
+            status=body.status,
+            basis=body.basis,
+            exhibit_id=body.exhibit,
+            effective=body.effective,
+        )
+        return {
+            "entity": change.entity_id,
+            "status": change.status,
+            "basis": change.basis,
+            "exhibit": change.exhibit_id,
+            "effective": change.effective,
+        }
 
 
 @router.post("/organizations/{entity_id}/proscriptions", status_code=201)
 def add_proscription(entity_id: str, body: ProscriptionIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        row = proscribe(session, actor, entity_id=entity_id, law=body.law,
-                        notification_ref=body.notification_ref, date=body.date, exhibit_id=body.exhibit)
-        return {"entity": row.entity_id, "law": row.law, "notification_ref": row.notification_ref,
-                "date": row.date, "exhibit": row.exhibit_id}
+        row = proscribe(
+            session,
+            actor,
+            entity_id=entity_id,
+            law=body.law,
+            notification_ref=body.notification_ref,
+            date=body.date,
+            exhibit_id=body.exhibit,
+        )
+        return {
+            "entity": row.entity_id,
+            "law": row.law,
+            "notification_ref": row.notification_ref,
+            "date": row.date,
+            "exhibit": row.exhibit_id,
+        }
 
 
 @router.post("/memberships", status_code=201)
 def create_membership(body: MembershipIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        entity = add_membership(session, actor, member_id=body.member, organization_id=body.organization,
-                                role=body.role, start=body.start, end=body.end, compartment=body.compartment,
-                                exhibit_id=body.exhibit, locator=body.locator)
+        entity = add_membership(
+            session,
+            actor,
+            member_id=body.member,
+            organization_id=body.organization,
+            role=body.role,
+            start=body.start,
+            end=body.end,
+            compartment=body.compartment,
+            exhibit_id=body.exhibit,
+            locator=body.locator,
+        )
         return entity_summary(entity)

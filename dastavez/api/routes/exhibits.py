@@ -14,8 +14,12 @@ router = APIRouter(tags=["exhibits"])
 
 
 @router.get("/exhibits")
-def exhibits(actor: ActorDep, db: DbDep, page: Annotated[int, Query(ge=1)] = 1,
-             per_page: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+def exhibits(
+    actor: ActorDep,
+    db: DbDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> dict[str, Any]:
     with db.read() as session:
         return list_exhibits(session, actor, page=page, per_page=per_page)
 
@@ -23,9 +27,17 @@ def exhibits(actor: ActorDep, db: DbDep, page: Annotated[int, Query(ge=1)] = 1,
 @router.post("/exhibits", status_code=201)
 def create_exhibit(body: ExhibitIn, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.write() as session:
-        return exhibit_view(register_exhibit(session, actor, title=body.title, kind=body.kind,
-                                             sha256=body.sha256, description=body.description,
-                                             compartment=body.compartment))
+        return exhibit_view(
+            register_exhibit(
+                session,
+                actor,
+                title=body.title,
+                kind=body.kind,
+                sha256=body.sha256,
+                description=body.description,
+                compartment=body.compartment,
+            )
+        )
 
 
 @router.get("/exhibits/{exhibit_id}")
