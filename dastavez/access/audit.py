@@ -56,6 +56,8 @@ def list_events(
 ) -> AuditPage:
     """Auditors (and supervisors) read the log; reading it is itself recorded."""
     actor.require("audit.read")
+    # Events in compartments the reader is not cleared for stay listed (oversight must see
+    # that something happened) but are redacted by ``event_view``.
     query = select(AuditEvent)
     if user:
         query = query.where(AuditEvent.actor == user)
@@ -70,21 +72,27 @@ def list_events(
         query.order_by(AuditEvent.id.desc()).limit(per_page).offset((page - 1) * per_page)
     ).all()
     record(session, actor, "audit.read", detail={"user": user, "action": action, "target_id": target_id})
-    return AuditPage(
-        events=[
-            {
-                "id": row.id,
-                "at": row.at.isoformat(),
-                "actor": row.actor,
-                "interface": row.interface,
-                "client": row.client,
-                "action": row.action,
-                "target_type": row.target_type,
-                "target_id": row.target_id,
-                "compartment": row.compartment,
-                "detail": row.detail,
-            }
-            for row in rows
-        ],
-        total=total,
-    )
+    return AuditPage(events=[event_view(row, actor) for row in rows], total=total)
+
+
+def event_view(row: AuditEvent, reader: Actor) -> dict[str, Any]:
+    """One event as the reader may see it.
+
+    Oversight needs to see that something happened in a compartment (who, when, what kind of
+    action), but need-to-know still holds: for a compartment the reader is not cleared for,
+    the record id and the details (which may quote a claimed value) are withheld.
+    """
+    cleared = reader.cleared_for(row.compartment)
+    return {
+        "id": row.id,
+        "at": row.at.isoformat(),
+        "actor": row.actor,
+        "interface": row.interface,
+        "client": row.client,
+        "action": row.action,
+        "target_type": row.target_type,
+        "target_id": row.target_id if cleared else None,
+        "compartment": row.compartment,
+        "detail": row.detail if cleared else {},
+        "redacted": not cleared,
+    }

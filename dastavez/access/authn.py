@@ -141,8 +141,15 @@ def resolve_web_session(
     return actor_from_user(session, user, interface="web", client=client), row.csrf_token
 
 
-def close_web_session(session: Session, *, token: str) -> None:
+def discard_web_session(session: Session, *, token: str) -> None:
+    """Forget a session (e.g. the one a browser carried into a new login)."""
     session.execute(delete(WebSession).where(WebSession.token_hash == _digest(token)))
+
+
+def close_web_session(session: Session, actor: Actor, *, token: str) -> None:
+    """Log out: the session row is deleted, so a copied cookie stops working at once."""
+    discard_web_session(session, token=token)
+    audit.record(session, actor, "logout", target_type="user", target_id=actor.username)
 
 
 def csrf_matches(expected: str, given: str | None) -> bool:

@@ -39,6 +39,10 @@ def error_response(request: Request, error: DastavezError) -> Response:
 
 def _describe_validation(exc: RequestValidationError) -> tuple[str, str | None]:
     first = exc.errors()[0] if exc.errors() else {}
+    if first.get("type") == "json_invalid":  # its "loc" is a character offset, not a field
+        position = first.get("loc", ("body", "?"))[-1]
+        reason = (first.get("ctx") or {}).get("error", "malformed")
+        return f"the request body is not valid JSON ({reason} at character {position})", None
     location = [str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path")]
     field = ".".join(location) or None
     message = str(first.get("msg", "invalid request"))

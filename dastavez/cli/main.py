@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import typer
 from typer.exceptions import TyperException
 
-from dastavez.cli import admin, evidence, registry
+from dastavez.cli import admin, demo, evidence, imports, registry
 from dastavez.cli.context import reset_state
 from dastavez.exc import DastavezError
 from dastavez.logs import configure
@@ -28,6 +28,8 @@ app = typer.Typer(
 admin.register(app)
 registry.register(app)
 evidence.register(app)
+demo.register(app)
+imports.register(app)
 
 EXIT_INPUT = 1  # bad input or refused action
 EXIT_USAGE = 2  # the command line itself is wrong

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -66,11 +66,15 @@ def visible_entity(session: Session, actor: Actor, entity_id: str, *, schema: st
 
 
 def refresh_caption(session: Session, entity: Entity) -> None:
-    """The caption is the first live caption property, preferring Latin script for names."""
+    """The caption is the first live caption property, preferring Latin script for names.
+
+    Everyone who sees the entity sees its caption, so only claims as open as the entity count.
+    """
     spec = model().get(entity.schema)
     rows = session.execute(
         select(Claim.prop, Claim.value, Claim.qualifiers, Claim.created_at)
-        .where(Claim.entity_id == entity.id, Claim.prop.in_(spec.caption), Claim.status.in_(LIVE))
+        .where(Claim.entity_id == entity.id, Claim.prop.in_(spec.caption), Claim.status.in_(LIVE),
+               or_(Claim.compartment.is_(None), Claim.compartment == entity.compartment))
         .order_by(Claim.created_at)
     ).all()
     best: str | None = None

@@ -42,7 +42,8 @@ def _exhibit_titles(session: Session, claims: list[Claim]) -> dict[str, str]:
     ids = {c.exhibit_id for c in claims if c.exhibit_id}
     if not ids:
         return {}
-    return dict(session.execute(select(Exhibit.id, Exhibit.title).where(Exhibit.id.in_(ids))).tuples().all())
+    rows = session.execute(select(Exhibit.id, Exhibit.title).where(Exhibit.id.in_(ids)))
+    return {exhibit_id: title for exhibit_id, title in rows}
 
 
 def _properties(schema: str, claims: list[Claim], titles: dict[str, str]) -> list[dict[str, Any]]:

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from dastavez.api.routes import admin, auth, claims, entities, exhibits, health
+from dastavez.api.routes import admin, auth, claims, entities, exhibits, health, imports
 
 router = APIRouter()
-for module in (health, auth, entities, claims, exhibits, admin):
+for module in (health, auth, entities, claims, exhibits, imports, admin):
     router.include_router(module.router)
