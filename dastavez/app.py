@@ -45,3 +45,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.include_router(api_router, prefix="/api/v1")
     mount_web(app, settings)
     return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` and for worker processes: settings from the environment."""
+    return create_app(Settings.from_env())

@@ -19,9 +19,11 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from dastavez.access import passwords
 from dastavez.access.actor import Actor
 from dastavez.access.users import actor_for, bootstrap_admin, create_compartment, create_user
 from dastavez.app import create_app
@@ -43,6 +45,14 @@ if BACKEND not in ("sqlite", "postgresql"):
 
 def pytest_report_header() -> str:
     return f"dastavez test database: {BACKEND}"
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at full cost (64 MiB, three passes) for every user a test creates would be most
+    of the suite's time. Tests of hashing itself are marked ``real_hashing`` and keep it."""
+    if request.node.get_closest_marker("real_hashing") is None:
+        monkeypatch.setattr(passwords, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 @pytest.fixture(scope="session")

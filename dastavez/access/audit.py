@@ -64,7 +64,8 @@ def list_events(
     if action:
         query = query.where(AuditEvent.action == action)
     if target_id:
-        query = query.where(AuditEvent.target_id == target_id)
+        # Asking about one record is asking whether it exists: answer only within clearance.
+        query = query.where(AuditEvent.target_id == target_id, actor.visible(AuditEvent.compartment))
     if since:
         query = query.where(AuditEvent.at >= since)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

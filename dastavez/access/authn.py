@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor, Interface
-from dastavez.access.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
+from dastavez.access.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from dastavez.access.users import actor_from_user
 from dastavez.exc import InvalidInput, NotAuthenticated, NotFound
 from dastavez.settings import Settings
@@ -68,7 +68,7 @@ def authenticate(
             return LoginResult(None, "rate limited", rate_limited=True)
 
     user = session.scalar(select(User).where(User.username == name))
-    ok = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    ok = verify_password(user.password_hash if user else dummy_hash(), password)
     success = bool(user and ok and user.active)
     session.add_all([LoginAttempt(key=key, success=success) for key in keys])
     if not success:

@@ -10,9 +10,17 @@ from dastavez.exc import InvalidInput
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
 
-#: A hash to verify against when the user does not exist, so a login for an unknown name
-#: takes as long as one for a known name (no user enumeration by timing).
-DUMMY_HASH = _hasher.hash("not-a-real-password-only-for-timing")
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so a login for an unknown name
+    takes as long as one for a known name (no user enumeration by timing). Made on first use,
+    not at import, so commands that never log anyone in do not pay for it."""
+    global _dummy
+    if _dummy is None or _dummy[0] is not _hasher:
+        _dummy = (_hasher, _hasher.hash("not-a-real-password-only-for-timing"))
+    return _dummy[1]
 
 
 def check_strength(password: str) -> None:

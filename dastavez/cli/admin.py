@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from typing import Annotated, Any
 
@@ -11,6 +12,8 @@ from dastavez.access import users
 from dastavez.access.audit import list_events
 from dastavez.access.authn import issue_api_token
 from dastavez.cli.context import console, emit, fields, plain, state, table
+from dastavez.exc import InvalidInput
+from dastavez.settings import Settings
 from dastavez.storage.migrate import current_revision, upgrade
 
 user_app = typer.Typer(help="Users, their roles and clearances.", no_args_is_help=True)
@@ -49,19 +52,34 @@ def init(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only; SQLite uses one).")] = 1,
+    workers: Annotated[int, typer.Option(help="Worker processes (each with its own connections).")] = 1,
 ) -> None:
     """Serve the web UI and the API (http://HOST:PORT, API under /api/v1)."""
+    st = state()
+    upgrade(st.db.engine)
+    run_server(st.settings, host=host, port=port, workers=workers)
+
+
+def run_server(settings: Settings, *, host: str, port: int, workers: int = 1) -> None:
+    """Run uvicorn in the foreground. Several workers are separate processes: they read
+    their settings from the environment, so this process's settings are exported first
+    (SQLite in WAL mode serves several processes; writers queue on its lock)."""
     import uvicorn
 
     from dastavez.app import create_app
 
-    st = state()
-    upgrade(st.db.engine)
-    if workers > 1 and st.settings.is_sqlite:
-        workers = 1
+    if not 1 <= workers <= 32:
+        raise InvalidInput("workers must be between 1 and 32", field="workers")
     console.print(plain(f"dastavez serving on http://{host}:{port} (API docs at /api/v1/docs)"))
-    uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+        return
+    os.environ["DASTAVEZ_HOME"] = str(settings.home.resolve())
+    if settings.database_url:
+        os.environ["DASTAVEZ_DATABASE_URL"] = settings.database_url
+    os.environ["DASTAVEZ_SECRET_KEY"] = settings.resolved_secret()  # one secret for all workers
+    uvicorn.run("dastavez.app:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+                log_level="warning")
 
 
 @user_app.command("add")

@@ -14,7 +14,8 @@ from dastavez.storage.tables import Entity
 def clean_value(prop: Property, raw: str, *, region: str) -> Cleaned:
     if not isinstance(raw, str):
         raise InvalidInput(f"{prop.name}: value must be text", field="value")
-    cleaned = get_type(prop.type).clean(raw, context=TypeContext(default_region=region, fmt=prop.format))
+    context = TypeContext(default_region=region, fmt=prop.format)
+    cleaned = get_type(prop.type).clean(raw, context=context, field=prop.name)
     if prop.values:
         value = cleaned.value.lower()
         if value not in prop.values:

@@ -8,8 +8,9 @@ WAL lets readers carry on meanwhile.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -59,6 +60,12 @@ class Database:
         self.engine = engine or make_engine(settings)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # SQLite lets one writer in at a time; a waiting connection polls with sleeps that grow
+        # to 100 ms. Threads of this process queue on a lock instead, and wake as soon as the
+        # writer before them commits. (Other processes still meet SQLite's busy timeout.)
+        self._write_lock: AbstractContextManager[Any] = (
+            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        )
 
     @property
     def dialect(self) -> str:
@@ -68,6 +75,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A transaction that commits when the block ends cleanly and rolls back otherwise."""
         with (
+            self._write_lock,
             self._sessions(bind=self._writer) as session,
             _explain_connection_errors(),
             session.begin(),

@@ -27,8 +27,15 @@ def person(db, analyst):
 def test_claim_with_exhibit_is_supported_and_locator_kept(db, analyst, person):
     with db.write() as s:
         exhibit = register_exhibit(s, analyst, title="Interrogation report", kind="document")
-        claim, created = add_claim(s, analyst, entity_id=person, prop="birthDate", value="17/05/1979",
-                                   exhibit_id=exhibit.id, locator="p. 4")
+        claim, created = add_claim(
+            s,
+            analyst,
+            entity_id=person,
+            prop="birthDate",
+            value="17/05/1979",
+            exhibit_id=exhibit.id,
+            locator="p. 4",
+        )
     assert created
     assert (claim.value, claim.exhibit_id, claim.locator) == ("1979-05-17", exhibit.id, "p. 4")
     assert exhibit.id.startswith("EXH-") and len(exhibit.id) == len("EXH-2026-000001")
@@ -37,15 +44,23 @@ def test_claim_with_exhibit_is_supported_and_locator_kept(db, analyst, person):
 def test_same_claim_twice_is_stored_once(db, analyst, person):
     with db.write() as s:
         first, created_first = add_claim(s, analyst, entity_id=person, prop="phone", value="0300 1234567")
-        second, created_second = add_claim(s, analyst, entity_id=person, prop="phone", value="+92 300 1234567")
+        second, created_second = add_claim(
+            s, analyst, entity_id=person, prop="phone", value="+92 300 1234567"
+        )
     assert (created_first, created_second) == (True, False)
     assert first.id == second.id
 
 
-@pytest.mark.parametrize(("prop", "value"), [
-    ("nationality", "Atlantis"), ("phone", "12"), ("birthDate", "1979-02-30"), ("unknownProp", "x"),
-    ("gender", "robot"),
-])
+@pytest.mark.parametrize(
+    ("prop", "value"),
+    [
+        ("nationality", "Atlantis"),
+        ("phone", "12"),
+        ("birthDate", "1979-02-30"),
+        ("unknownProp", "x"),
+        ("gender", "robot"),
+    ],
+)
 def test_bad_values_are_refused_and_nothing_is_written(db, analyst, person, prop, value):
     with db.read() as s:
         before = s.scalar(select(func.count()).select_from(Claim))

@@ -1,0 +1,450 @@
+"""Who may do what, and who may see what.
+
+The first part drives every API endpoint as each of the seven roles and expects the
+answer that ``dastavez/access/roles.yaml`` implies: 2xx when the role holds the
+endpoint's permission, 403 when it does not. The second part checks compartments: a
+compartmented record is invisible (404, never 403) to a user without the clearance, through
+lists, search, profiles, claims and the CLI alike. The third checks the audit of reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+import dastavez.access
+from dastavez.access.roles import ROLES
+from dastavez.evidence.exhibits import register_exhibit
+from dastavez.registry.claims import add_claim
+from dastavez.registry.records import add_person, create_with_claims
+from dastavez.storage.tables import AuditEvent, Claim, Entity
+
+ROLES_YAML = Path(dastavez.access.__file__).parent / "roles.yaml"
+PASSWORD = "correct-horse-battery"  # what conftest's make_actor gives every user
+
+
+def role_permissions() -> dict[str, set[str]]:
+    raw = yaml.safe_load(ROLES_YAML.read_text(encoding="utf-8"))
+    return {role: set(spec["permissions"]) for role, spec in raw["roles"].items()}
+
+
+PERMISSIONS = role_permissions()
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A multipart form body (file fields and plain fields) instead of JSON."""
+
+    files: dict[str, tuple[str, bytes, str]]
+    data: dict[str, str]
+
+
+SHEET = Upload(
+    files={"file": ("people.csv", b"Name\nImported Matrix Person\n", "text/csv")},
+    data={"schema": "Person", "mapping": '{"Name": "name"}'},
+)
+
+#: (method, path, body, permission). ``{person}`` and the like are filled from the seed;
+#: permission None means any authenticated user.
+ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
+    ("GET", "/api/v1/me", None, None),
+    ("GET", "/api/v1/schemata", None, None),
+    ("GET", "/api/v1/compartments", None, None),
+    ("POST", "/api/v1/auth/token", {"username": "{username}", "password": PASSWORD}, None),
+    ("DELETE", "/api/v1/auth/tokens/{spare_token}", None, None),
+    ("GET", "/api/v1/entities", None, "registry.read"),
+    ("GET", "/api/v1/entities?schema=Person&page=1&per_page=5", None, "registry.read"),
+    ("GET", "/api/v1/search?q=akram", None, "registry.read"),
+    ("GET", "/api/v1/entities/{person}", None, "registry.read"),
+    ("GET", "/api/v1/entities/{person}/claims", None, "registry.read"),
+    ("POST", "/api/v1/persons", {"name": "Matrix Person"}, "registry.write"),
+    ("POST", "/api/v1/organizations", {"name": "Matrix Front"}, "registry.write"),
+    (
+        "POST",
+        "/api/v1/entities",
+        {"schema": "Person", "values": [{"prop": "name", "value": "Generic Entry"}]},
+        "registry.write",
+    ),
+    (
+        "POST",
+        "/api/v1/entities/{person}/claims",
+        {"prop": "alias", "value": "Matrix Alias"},
+        "registry.write",
+    ),
+    ("POST", "/api/v1/claims/{claim_to_retract}/retract", {"reason": "test of the matrix"}, "registry.write"),
+    (
+        "POST",
+        "/api/v1/claims/{claim_to_mark}/status",
+        {"status": "disputed", "note": "matrix"},
+        "registry.write",
+    ),
+    ("POST", "/api/v1/imports/sheet", SHEET, "registry.write"),
+    (
+        "POST",
+        "/api/v1/memberships",
+        {"member": "{person}", "organization": "{org}", "role": "member"},
+        "registry.write",
+    ),
+    (
+        "POST",
+        "/api/v1/entities/{person}/legal-status",
+        {"status": "wanted", "basis": "warrant 7/2025"},
+        "legal_status.write",
+    ),
+    (
+        "POST",
+        "/api/v1/organizations/{org}/proscriptions",
+        {"law": "Anti-Terrorism Act 1997", "notification_ref": "No. 1/2020", "date": "2020-01-01"},
+        "proscription.write",
+    ),
+    ("GET", "/api/v1/exhibits", None, "exhibit.read"),
+    ("GET", "/api/v1/exhibits/{exhibit}", None, "exhibit.read"),
+    ("POST", "/api/v1/exhibits", {"title": "Matrix exhibit", "kind": "document"}, "exhibit.write"),
+    ("GET", "/api/v1/audit", None, "audit.read"),
+    ("GET", "/api/v1/users", None, "users.manage"),
+    (
+        "POST",
+        "/api/v1/users",
+        {"username": "newcomer", "password": "a-good-long-password", "roles": ["liaison"]},
+        "users.manage",
+    ),
+    ("PUT", "/api/v1/users/{target}/roles", {"roles": ["liaison", "auditor"]}, "users.manage"),
+    ("PUT", "/api/v1/users/{target}/clearances", {"clearances": []}, "users.manage"),
+    ("POST", "/api/v1/compartments", {"code": "MATRIX", "title": "Matrix"}, "users.manage"),
+]
+
+
+def _fill(value: Any, seed: dict[str, str]) -> Any:
+    if isinstance(value, str):
+        return value.format(**seed)
+    if isinstance(value, list):
+        return [_fill(item, seed) for item in value]
+    if isinstance(value, dict):
+        return {key: _fill(item, seed) for key, item in value.items()}
+    return value
+
+
+def test_the_role_table_names_the_seven_roles_and_every_permission_is_tested():
+    assert (
+        set(PERMISSIONS)
+        == set(ROLES)
+        == {"admin", "supervisor", "analyst", "custodian", "prosecutor", "liaison", "auditor"}
+    )
+    raw = yaml.safe_load(ROLES_YAML.read_text(encoding="utf-8"))
+    tested = {permission for *_, permission in ENDPOINTS if permission}
+    assert tested == set(raw["permissions"]), "an endpoint per permission"
+
+
+def test_every_api_endpoint_is_in_the_matrix(app):
+    in_matrix = {(method, path.split("?")[0]) for method, path, *_ in ENDPOINTS}
+    for path, operations in app.openapi()["paths"].items():
+        if path == "/api/v1/health":
+            continue
+        for method in operations:
+            generic = {(m, p) for m, p in in_matrix if _same_route(p, path)}
+            assert any(m == method.upper() for m, _ in generic), (
+                f"{method.upper()} {path} is not in the matrix"
+            )
+
+
+def _same_route(concrete: str, template: str) -> bool:
+    left, right = concrete.split("/"), template.split("/")
+    return len(left) == len(right) and all(
+        a == b or b.startswith("{") for a, b in zip(left, right, strict=True)
+    )
+
+
+@pytest.fixture
+def seed(db, admin, make_actor) -> dict[str, str]:
+    """Records for the matrix to act on, written by the admin through the services."""
+    with db.write() as session:
+        person = add_person(session, admin, name="Muhammad Akram Baloch").id
+        org = create_with_claims(session, admin, schema="Organization", values=[("name", "Sarhad Front")]).id
+        exhibit = register_exhibit(session, admin, title="Seized phone report", kind="forensic-report").id
+        claim_to_retract, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Ustad")
+        claim_to_mark, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Doctor")
+    target = make_actor("custodian").username
+    return {
+        "person": person,
+        "org": org,
+        "exhibit": exhibit,
+        "claim_to_retract": claim_to_retract.id,
+        "claim_to_mark": claim_to_mark.id,
+        "target": target,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_what_roles_yaml_grants(client, make_actor, seed, role):
+    actor = make_actor(role)
+    tokens = [
+        client.post("/api/v1/auth/token", json={"username": actor.username, "password": PASSWORD})
+        for _ in range(2)
+    ]
+    assert all(t.status_code == 201 for t in tokens), tokens[0].text
+    authed = TestClient(client.app)
+    authed.headers["Authorization"] = f"Bearer {tokens[0].json()['token']}"
+    values = seed | {"username": actor.username, "spare_token": str(tokens[1].json()["id"])}
+    granted = PERMISSIONS[role]
+    wrong: list[str] = []
+    for method, path, body, permission in ENDPOINTS:
+        allowed = permission is None or permission in granted
+        if isinstance(body, Upload):
+            response = authed.request(method, _fill(path, values), files=body.files, data=body.data)
+        else:
+            response = authed.request(method, _fill(path, values), json=_fill(body, values))
+        ok = 200 <= response.status_code < 300 if allowed else response.status_code == 403
+        if not ok:
+            wrong.append(
+                f"{method} {path} ({permission}): expected {'2xx' if allowed else 403}, "
+                f"got {response.status_code} {response.text[:200]}"
+            )
+        elif not allowed:
+            assert response.json()["error"]["code"] == "permission_denied"
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+# --- compartments -----------------------------------------------------------------------
+
+HIDDEN_NAME = "Zarrar Khanzada"
+SECRET_ALIAS = "Shaheen Qadri"
+OPEN_NAME = "Bashir Ahmad Qaisrani"
+
+
+def _created(response) -> dict[str, Any]:
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+@pytest.fixture
+def cleared(api) -> TestClient:
+    return api("analyst", clearances=["ALPHA"])
+
+
+@pytest.fixture
+def uncleared(api, cleared) -> TestClient:
+    return api("analyst")
+
+
+@pytest.fixture
+def alpha(cleared) -> dict[str, str]:
+    """A person in ALPHA, an open person with an ALPHA claim, and an ALPHA exhibit."""
+    hidden = _created(cleared.post("/api/v1/persons", json={"name": HIDDEN_NAME, "compartment": "ALPHA"}))[
+        "id"
+    ]
+    exhibit = _created(
+        cleared.post(
+            "/api/v1/exhibits", json={"title": "Source report 7", "kind": "statement", "compartment": "ALPHA"}
+        )
+    )["id"]
+    open_person = _created(cleared.post("/api/v1/persons", json={"name": OPEN_NAME}))["id"]
+    secret_claim = _created(
+        cleared.post(
+            f"/api/v1/entities/{open_person}/claims",
+            json={"prop": "alias", "value": SECRET_ALIAS, "compartment": "ALPHA"},
+        )
+    )
+    sourced_claim = _created(
+        cleared.post(
+            f"/api/v1/entities/{open_person}/claims",
+            json={"prop": "birthDate", "value": "1981-04-02", "exhibit": exhibit, "locator": "p. 2"},
+        )
+    )
+    assert secret_claim["compartment"] == "ALPHA"
+    assert sourced_claim["compartment"] == "ALPHA"  # a claim is no more visible than its exhibit
+    return {
+        "hidden": hidden,
+        "exhibit": exhibit,
+        "open": open_person,
+        "secret_claim": secret_claim["id"],
+        "sourced_claim": sourced_claim["id"],
+    }
+
+
+def _username(client: TestClient) -> str:
+    return client.get("/api/v1/me").json()["username"]
+
+
+def _ids(rows: list[dict[str, Any]]) -> set[str]:
+    return {row["id"] for row in rows}
+
+
+def _search(client: TestClient, query: str) -> set[str]:
+    response = client.get("/api/v1/search", params={"q": query})
+    assert response.status_code == 200, response.text
+    return _ids(response.json()["results"])
+
+
+def test_compartmented_records_are_invisible_to_an_uncleared_analyst_over_the_api(uncleared, alpha, db):
+    listing = uncleared.get("/api/v1/entities").json()
+    assert _ids(listing["results"]) == {alpha["open"]} and listing["total"] == 1
+    assert _search(uncleared, HIDDEN_NAME) == set()
+    assert _search(uncleared, "Zarrar") == set()
+    assert _search(uncleared, alpha["hidden"]) == set()
+    assert _search(uncleared, SECRET_ALIAS) == set(), "a name only a compartmented claim states was found"
+    assert _search(uncleared, "Shaheen") == set()
+    assert _search(uncleared, OPEN_NAME) == {alpha["open"]}
+
+    for url in (
+        f"/api/v1/entities/{alpha['hidden']}",
+        f"/api/v1/entities/{alpha['hidden']}/claims",
+        f"/api/v1/exhibits/{alpha['exhibit']}",
+    ):
+        response = uncleared.get(url)
+        assert response.status_code == 404, (url, response.text)  # 404, not 403: no hint it exists
+        assert response.json()["error"]["code"] == "not_found"
+    unknown = uncleared.get("/api/v1/entities/PER-0000000000").json()["error"]["detail"]
+    hidden = uncleared.get(f"/api/v1/entities/{alpha['hidden']}").json()["error"]["detail"]
+    assert hidden.replace(alpha["hidden"], "PER-0000000000") == unknown
+
+    claims = uncleared.get(f"/api/v1/entities/{alpha['open']}/claims").json()["claims"]
+    assert [c["value"] for c in claims] == [OPEN_NAME]
+    view = uncleared.get(f"/api/v1/entities/{alpha['open']}").json()
+    assert [c["value"] for c in view["claims"]] == [OPEN_NAME] and view["counts"]["claims"] == 1
+    text = json.dumps(view, ensure_ascii=False)
+    for secret in (SECRET_ALIAS, "ALPHA", alpha["exhibit"], alpha["secret_claim"], "1981"):
+        assert secret not in text
+    assert alpha["exhibit"] not in _ids(uncleared.get("/api/v1/exhibits").json()["exhibits"])
+    assert (
+        uncleared.post(f"/api/v1/claims/{alpha['secret_claim']}/retract", json={"reason": "x"}).status_code
+        == 404
+    )
+
+
+def test_an_uncleared_analyst_cannot_cite_or_link_hidden_records(uncleared, alpha, db):
+    org = _created(uncleared.post("/api/v1/organizations", json={"name": "Open Front"}))["id"]
+    before = _row_counts(db)
+    citing = uncleared.post(
+        f"/api/v1/entities/{alpha['open']}/claims",
+        json={"prop": "alias", "value": "Cited Alias", "exhibit": alpha["exhibit"]},
+    )
+    assert citing.status_code == 404 and citing.json()["error"]["field"] == "exhibit"
+    onto_hidden = uncleared.post(
+        f"/api/v1/entities/{alpha['hidden']}/claims", json={"prop": "alias", "value": "X"}
+    )
+    assert onto_hidden.status_code == 404
+    linking = uncleared.post(
+        "/api/v1/memberships", json={"member": alpha["hidden"], "organization": org, "role": "member"}
+    )
+    assert linking.status_code == 404
+    in_alpha = uncleared.post("/api/v1/persons", json={"name": "Some One", "compartment": "ALPHA"})
+    assert in_alpha.status_code == 404
+    assert _row_counts(db) == before
+
+
+def _row_counts(db) -> tuple[int, int]:
+    with db.read() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Entity)),
+            session.scalar(select(func.count()).select_from(Claim)),
+        )
+
+
+def test_a_cleared_analyst_sees_everything(cleared, alpha):
+    assert {alpha["hidden"], alpha["open"]} <= _ids(cleared.get("/api/v1/entities").json()["results"])
+    assert _search(cleared, "Zarrar") == {alpha["hidden"]}
+    assert _search(cleared, "Shaheen") == {alpha["open"]}
+    assert cleared.get(f"/api/v1/entities/{alpha['hidden']}").json()["compartment"] == "ALPHA"
+    claims = {c["id"]: c for c in cleared.get(f"/api/v1/entities/{alpha['open']}/claims").json()["claims"]}
+    assert {alpha["secret_claim"], alpha["sourced_claim"]} <= set(claims)
+    assert claims[alpha["sourced_claim"]]["supported"]
+    assert cleared.get(f"/api/v1/exhibits/{alpha['exhibit']}").status_code == 200
+
+
+def test_a_compartmented_name_does_not_become_the_caption_others_see(cleared, uncleared):
+    """The caption is shown to everyone who can see the entity, so it may only come from
+    claims they can see too."""
+    person = _created(cleared.post("/api/v1/persons", json={"name": "محمد رفیق"}))["id"]
+    _created(
+        cleared.post(
+            f"/api/v1/entities/{person}/claims",
+            json={"prop": "name", "value": "Rafiq Secretname", "compartment": "ALPHA"},
+        )
+    )
+    for text in (
+        json.dumps(uncleared.get(f"/api/v1/entities/{person}").json(), ensure_ascii=False),
+        json.dumps(uncleared.get("/api/v1/entities").json(), ensure_ascii=False),
+        json.dumps(uncleared.get("/api/v1/search", params={"q": "رفیق"}).json(), ensure_ascii=False),
+    ):
+        assert "Secretname" not in text
+    assert uncleared.get(f"/api/v1/entities/{person}").json()["caption"] == "محمد رفیق"
+
+
+def test_compartments_hold_in_the_cli_too(cli, uncleared, cleared, alpha):
+    reader = _username(uncleared)
+    listed = cli("person", "list", "--json", "--as", reader)
+    assert listed.code == 0, listed.stderr
+    assert _ids(listed.json["results"]) == {alpha["open"]}
+    for query in (HIDDEN_NAME, "Zarrar", SECRET_ALIAS, alpha["hidden"]):
+        found = cli("--as", reader, "search", query, "--json")
+        assert found.code == 0 and found.json["results"] == [], query
+    shown = cli("person", "show", alpha["hidden"], "--as", reader)
+    assert shown.code != 0 and shown.stdout == ""
+    assert len(shown.stderr.strip().splitlines()) == 1 and "no entity" in shown.stderr
+    profile = cli("person", "show", alpha["open"], "--json", "--as", reader)
+    assert profile.code == 0 and SECRET_ALIAS not in profile.stdout
+
+    insider = _username(cleared)
+    assert alpha["hidden"] in _ids(cli("person", "list", "--json", "--as", insider).json["results"])
+    assert _ids(cli("search", "Zarrar", "--json", "--as", insider).json["results"]) == {alpha["hidden"]}
+    assert cli("person", "show", alpha["hidden"], "--json", "--as", insider).json["caption"] == HIDDEN_NAME
+
+
+# --- audit of reads ---------------------------------------------------------------------
+
+
+def test_profile_reads_are_audited_with_their_interface(api, cli, db, seed):
+    analyst = api("analyst")
+    username = _username(analyst)
+    assert analyst.get(f"/api/v1/entities/{seed['person']}").status_code == 200
+    assert cli("person", "show", seed["person"], "--json", "--as", username).code == 0
+    with db.read() as session:
+        reads = session.execute(
+            select(AuditEvent.interface, AuditEvent.target_type, AuditEvent.target_id)
+            .where(AuditEvent.action == "profile.read", AuditEvent.actor == username)
+            .order_by(AuditEvent.id)
+        ).all()
+    assert [tuple(row) for row in reads] == [
+        ("api", "entity", seed["person"]),
+        ("cli", "entity", seed["person"]),
+    ]
+
+
+def test_auditors_read_the_audit_log_and_analysts_may_not(api, seed):
+    analyst = api("analyst")
+    assert analyst.get(f"/api/v1/entities/{seed['person']}").status_code == 200
+    refused = analyst.get("/api/v1/audit")
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "permission_denied"
+
+    auditor = api("auditor")
+    response = auditor.get("/api/v1/audit", params={"action": "profile.read"})
+    assert response.status_code == 200, response.text
+    events = response.json()["events"]
+    assert [(e["actor"], e["interface"], e["target_id"]) for e in events] == [
+        (_username(analyst), "api", seed["person"])
+    ]
+    logged = auditor.get("/api/v1/audit", params={"action": "audit.read"}).json()["events"]
+    assert logged and logged[0]["actor"] == _username(auditor)  # reading the log is itself logged
+
+
+def test_the_audit_log_keeps_compartments_from_uncleared_auditors(api, alpha):
+    """Audit events about compartmented records carry their details (claimed values, record
+    ids): an auditor sees those only with the clearance, like any other compartmented record."""
+    uncleared_auditor = api("auditor")
+    events = uncleared_auditor.get("/api/v1/audit", params={"per_page": 500}).json()["events"]
+    text = json.dumps(events, ensure_ascii=False)
+    assert events and SECRET_ALIAS not in text and HIDDEN_NAME not in text
+    assert {e["target_id"] for e in events}.isdisjoint(
+        {alpha["hidden"], alpha["secret_claim"], alpha["exhibit"]}
+    )
+
+    cleared_auditor = api("auditor", clearances=["ALPHA"])
+    events = cleared_auditor.get("/api/v1/audit", params={"per_page": 500}).json()["events"]
+    assert {alpha["hidden"], alpha["secret_claim"], alpha["exhibit"]} <= {e["target_id"] for e in events}
