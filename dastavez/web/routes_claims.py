@@ -26,10 +26,10 @@ router = APIRouter()
 
 
 def _invalid_claim_field(entity_id: str, form: ClaimForm, error: DastavezError) -> str | None:
-    """Value errors name the value's type ("date", "phone"); point them at the value field."""
+    """Value errors name the property ("birthDate"); point them at the value field."""
     schema = model().by_prefix(entity_id)
     prop = schema.properties.get(form.prop) if schema else None
-    if prop is not None and error.field == prop.type:
+    if prop is not None and error.field == prop.name:
         return "value"
     return form.invalid(error)
 

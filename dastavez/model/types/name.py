@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import lru_cache
 from typing import ClassVar
 
 from dastavez.model.types.base import Cleaned, PropertyType, TypeContext
@@ -45,17 +46,27 @@ _STANDALONE_DO_CHASHMI = re.compile(r"(?<!\w)\u06be")
 _SPACING_MODIFIERS = range(0x02B0, 0x0300)  # ʿ ʾ ʼ in transliterations: punctuation, not letters
 
 
+@lru_cache(maxsize=4096)
+def _char_script(char: str) -> str | None:
+    """The script a character counts for, or None when it counts for none (not a letter)."""
+    if not char.isalpha() or ord(char) in _SPACING_MODIFIERS:
+        return None
+    char_name = unicodedata.name(char, "")
+    script = next((code for prefix, code in _SCRIPT_PREFIXES if char_name.startswith(prefix)), None)
+    if script is None and unicodedata.category(char) == "Lm":
+        return None  # modifier letters (length marks and the like) belong to no one script
+    return script or OTHER_SCRIPT
+
+
 def detect_script(text: str) -> str:
     """The dominant ISO 15924 script of the letters in ``text``; ``Mixd`` or ``Zyyy`` when none dominates."""
     counts: Counter[str] = Counter()
     for char in text:
-        if not char.isalpha() or ord(char) in _SPACING_MODIFIERS:
-            continue
-        char_name = unicodedata.name(char, "")
-        script = next((code for prefix, code in _SCRIPT_PREFIXES if char_name.startswith(prefix)), None)
-        if script is None and unicodedata.category(char) == "Lm":
-            continue  # modifier letters (length marks and the like) belong to no one script
-        counts[script or OTHER_SCRIPT] += 1
+        # Looked up once per distinct character (names repeat a few dozen letters): bulk loads
+        # clean hundreds of thousands of names.
+        script = _char_script(char)
+        if script is not None:
+            counts[script] += 1
     total = sum(counts.values())
     if total == 0:
         return NO_LETTERS

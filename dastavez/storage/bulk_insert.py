@@ -1,0 +1,129 @@
+"""Inserting many rows of one table fast: one compiled INSERT, plain rows, few statements.
+
+SQLAlchemy's own executemany builds and type-processes a parameter dictionary per row,
+which for a narrow row costs more than the database's work to store it. :class:`RowInserter`
+compiles the Core ``insert(table)`` once per dialect, applies each column's bind processor
+for that dialect (``dialect_impl(dialect).bind_processor``, so timestamps and JSON are
+stored exactly as SQLAlchemy stores them) and sends the rows through
+``Connection.exec_driver_sql``:
+
+- on SQLite (positional parameters) as multi-row ``INSERT … VALUES (…), (…), …``
+  statements of a few hundred rows: a third cheaper per row than ``executemany``, and a
+  full-text index fed by a trigger (``name_fts``) is written once per statement instead of
+  once per row, four times cheaper;
+- elsewhere (PostgreSQL's named parameters) through the driver's ``executemany``.
+
+A JSON value that repeats in a batch as the same object is serialised once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy.orm import Session
+
+Processor = Callable[[Any], Any]
+ROWS_PER_STATEMENT = 400
+_VALUES = re.compile(r"^(?P<head>.* VALUES )(?P<row>\(.*\))$", re.DOTALL)
+_SQLITE_LIMIT_VARIABLE_NUMBER = 9  # sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+_OLD_SQLITE_MAX_VARIABLES = 999
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    order: tuple[int, ...] | None  # column positions in bind order, for positional dialects
+    processors: tuple[tuple[int, Processor], ...]
+    head: str | None = None  # "INSERT INTO t (…) VALUES " when rows can share one statement
+    row: str | None = None  # "(?, ?, …)"
+
+
+class RowInserter:
+    """``insert(session, rows)`` writes rows given as sequences in ``columns`` order."""
+
+    def __init__(self, table: Table, columns: Sequence[str]):
+        self.table = table
+        self.columns = tuple(columns)
+        unknown = [name for name in self.columns if name not in table.c]
+        if unknown:
+            raise ValueError(f"{table.name} has no column {unknown[0]!r}")
+        self._compiled: dict[str, _Compiled] = {}
+
+    def _prepare(self, dialect: Dialect) -> _Compiled:
+        prepared = self._compiled.get(dialect.name)
+        if prepared is None:
+            compiled = insert(self.table).compile(dialect=dialect, column_keys=list(self.columns))
+            names = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
+            if sorted(names) != sorted(self.columns):  # e.g. a column default left to fill
+                raise ValueError(f"INSERT into {self.table.name} binds {names}, not {list(self.columns)}")
+            processors = []
+            for index, name in enumerate(self.columns):
+                column_type = self.table.c[name].type.dialect_impl(dialect)  # the dialect's own type
+                process = column_type.bind_processor(dialect)
+                if process is not None:
+                    processors.append((index, process))
+            sql = str(compiled)
+            match = _VALUES.match(sql) if compiled.positional else None
+            prepared = self._compiled[dialect.name] = _Compiled(
+                sql=sql,
+                order=tuple(self.columns.index(name) for name in names) if compiled.positional else None,
+                processors=tuple(processors),
+                head=match["head"] if match else None,
+                row=match["row"] if match else None,
+            )
+        return prepared
+
+    def insert(self, session: Session, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        connection = session.connection()
+        compiled = self._prepare(connection.dialect)
+        processed = _processed_rows(rows, compiled.processors)
+        if compiled.order is None:
+            connection.exec_driver_sql(compiled.sql, [dict(zip(self.columns, values, strict=True))
+                                                      for values in processed])
+            return
+        ordered = [tuple([values[i] for i in compiled.order]) for values in processed]
+        if compiled.head is None or compiled.row is None:
+            connection.exec_driver_sql(compiled.sql, ordered)
+            return
+        page = max(1, min(ROWS_PER_STATEMENT, _max_variables(connection) // len(self.columns)))
+        statements: dict[int, str] = {}
+        for start in range(0, len(ordered), page):
+            chunk = ordered[start:start + page]
+            sql = statements.get(len(chunk))
+            if sql is None:
+                sql = statements[len(chunk)] = compiled.head + ", ".join([compiled.row] * len(chunk))
+            connection.exec_driver_sql(sql, tuple([value for row in chunk for value in row]))
+
+
+def _processed_rows(
+    rows: Sequence[Sequence[Any]], processors: tuple[tuple[int, Processor], ...]
+) -> list[list[Any]]:
+    if not processors:
+        return [list(row) for row in rows]
+    memo: dict[int, tuple[Any, Any]] = {}
+    out = []
+    for row in rows:
+        values = list(row)
+        for index, process in processors:
+            value = values[index]
+            if isinstance(value, dict | list):  # mutable, so memoised by identity
+                hit = memo.get(id(value))
+                if hit is None or hit[0] is not value:
+                    hit = memo[id(value)] = (value, process(value))
+                values[index] = hit[1]
+            else:
+                values[index] = process(value)
+        out.append(values)
+    return out
+
+
+def _max_variables(connection: Connection) -> int:
+    driver = connection.connection.driver_connection
+    getlimit = getattr(driver, "getlimit", None)  # sqlite3 from Python 3.11
+    return int(getlimit(_SQLITE_LIMIT_VARIABLE_NUMBER)) if getlimit else _OLD_SQLITE_MAX_VARIABLES
