@@ -44,6 +44,22 @@ def next_number(session: Session, year: int) -> str:
     return f"EXH-{year}-{bumped:06d}"
 
 
+def clean_exhibit_fields(*, title: str, kind: str, sha256: str | None) -> tuple[str, str | None]:
+    """The checks every new exhibit passes, however it is registered: (title, sha256) cleaned."""
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("an exhibit needs a title", field="title")
+    if len(title) > 300:
+        raise InvalidInput("exhibit title must be at most 300 characters", field="title")
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown exhibit kind {kind!r}; kinds are {', '.join(KINDS)}", field="kind")
+    if sha256 is not None:
+        sha256 = sha256.strip().lower()
+        if not SHA256.match(sha256):
+            raise InvalidInput("sha256 must be 64 hexadecimal characters", field="sha256")
+    return title, sha256
+
+
 def register_exhibit(
     session: Session,
     actor: Actor,
@@ -56,17 +72,7 @@ def register_exhibit(
     now: datetime | None = None,
 ) -> Exhibit:
     actor.require("exhibit.write")
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("an exhibit needs a title", field="title")
-    if len(title) > 300:
-        raise InvalidInput("exhibit title must be at most 300 characters", field="title")
-    if kind not in KINDS:
-        raise InvalidInput(f"unknown exhibit kind {kind!r}; kinds are {', '.join(KINDS)}", field="kind")
-    if sha256 is not None:
-        sha256 = sha256.strip().lower()
-        if not SHA256.match(sha256):
-            raise InvalidInput("sha256 must be 64 hexadecimal characters", field="sha256")
+    title, sha256 = clean_exhibit_fields(title=title, kind=kind, sha256=sha256)
     if compartment is not None:
         if session.get(Compartment, compartment) is None:
             raise NotFound(f"no compartment {compartment!r}", field="compartment")

@@ -29,14 +29,14 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
-from dastavez.evidence.exhibits import KINDS, SHA256
+from dastavez.evidence.exhibits import clean_exhibit_fields
 from dastavez.exc import Conflict, InvalidInput, NotFound
 from dastavez.model.schema import Property, Schema, model
 from dastavez.model.types.name import fold
 from dastavez.registry.claims import CONFIDENCES, MAX_LOCATOR
 from dastavez.registry.entities import LIVE
 from dastavez.registry.ids import CROCKFORD, claim_id, new_entity_id
-from dastavez.registry.legal_status import STATUSES as LEGAL_STATUSES
+from dastavez.registry.legal_status import clean_status_change
 from dastavez.registry.search import SEARCH_PROPS
 from dastavez.registry.value_cache import ValueCache
 from dastavez.storage.bulk_insert import RowInserter
@@ -373,17 +373,7 @@ class BulkLoader:
     ) -> str:
         """Register an exhibit (as ``register_exhibit``); returns its number, EXH-YYYY-NNNNNN."""
         self.actor.require("exhibit.write")
-        title = " ".join(title.split())
-        if not title:
-            raise InvalidInput("an exhibit needs a title", field="title")
-        if len(title) > 300:
-            raise InvalidInput("exhibit title must be at most 300 characters", field="title")
-        if kind not in KINDS:
-            raise InvalidInput(f"unknown exhibit kind {kind!r}; kinds are {', '.join(KINDS)}", field="kind")
-        if sha256 is not None:
-            sha256 = sha256.strip().lower()
-            if not SHA256.match(sha256):
-                raise InvalidInput("sha256 must be 64 hexadecimal characters", field="sha256")
+        title, sha256 = clean_exhibit_fields(title=title, kind=kind, sha256=sha256)
         if compartment is not None and (compartment not in self._known_compartments()
                                         or not self.actor.cleared_for(compartment)):
             raise NotFound(f"no compartment {compartment!r}", field="compartment")
@@ -426,15 +416,7 @@ class BulkLoader:
         key, state = self._entity(entity_id)
         if not state.schema.legal_status:
             raise InvalidInput(f"a {state.schema.name} has no legal status", field="entity")
-        status = status.strip().lower()
-        if status not in LEGAL_STATUSES:
-            raise InvalidInput(f"legal status must be one of {', '.join(LEGAL_STATUSES)}", field="status")
-        basis = " ".join((basis or "").split())
-        if not basis:
-            raise InvalidInput("a change of legal status needs its basis (order, judgment, FIR …)",
-                               field="basis")
-        if len(basis) > 2000:
-            raise InvalidInput("basis must be at most 2000 characters", field="basis")
+        status, basis = clean_status_change(status=status, basis=basis)
         if state.legal_status == status:
             raise Conflict(f"{key} is already {status}")
         exhibit = self._exhibit(exhibit_id)[0] if exhibit_id else None

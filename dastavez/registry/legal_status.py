@@ -23,6 +23,19 @@ from dastavez.storage.tables import LegalStatusChange
 STATUSES = ("suspect", "wanted", "accused", "charged", "convicted", "acquitted", "cleared", "deceased")
 
 
+def clean_status_change(*, status: str, basis: str) -> tuple[str, str]:
+    """The checks every change of legal status passes, however it is made: (status, basis)."""
+    status = status.strip().lower()
+    if status not in STATUSES:
+        raise InvalidInput(f"legal status must be one of {', '.join(STATUSES)}", field="status")
+    basis = " ".join((basis or "").split())
+    if not basis:
+        raise InvalidInput("a change of legal status needs its basis (order, judgment, FIR …)", field="basis")
+    if len(basis) > 2000:
+        raise InvalidInput("basis must be at most 2000 characters", field="basis")
+    return status, basis
+
+
 def set_legal_status(
     session: Session,
     actor: Actor,
@@ -37,14 +50,7 @@ def set_legal_status(
     entity = visible_entity(session, actor, entity_id)
     if not model().get(entity.schema).legal_status:
         raise InvalidInput(f"a {entity.schema} has no legal status", field="entity")
-    status = status.strip().lower()
-    if status not in STATUSES:
-        raise InvalidInput(f"legal status must be one of {', '.join(STATUSES)}", field="status")
-    basis = " ".join((basis or "").split())
-    if not basis:
-        raise InvalidInput("a change of legal status needs its basis (order, judgment, FIR …)", field="basis")
-    if len(basis) > 2000:
-        raise InvalidInput("basis must be at most 2000 characters", field="basis")
+    status, basis = clean_status_change(status=status, basis=basis)
     if entity.legal_status == status:
         raise Conflict(f"{entity.id} is already {status}")
     exhibit = visible_exhibit(session, actor, exhibit_id) if exhibit_id else None
