@@ -263,14 +263,15 @@ def raw_latency(db: Database, queries: list[str], ids: list[str], clients: int) 
 
 def run_backend(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="dz-bench-") as tmp:
-        settings = fresh_settings(backend, Path(tmp))
-        db = Database(settings)
-        print(f"[{backend}] loading scale {args.scale}", file=sys.stderr)
-        result: dict[str, Any] = {
-            "backend": backend,
-            "scale": args.scale,
-            "load": load(db, settings, args.scale),
-        }
+        result: dict[str, Any] = {"backend": backend, "scale": args.scale, "load": None}
+        if args.home:  # an already loaded SQLite demo: measure latency only
+            settings = Settings(home=Path(args.home))
+            db = Database(settings)
+        else:
+            settings = fresh_settings(backend, Path(tmp))
+            db = Database(settings)
+            print(f"[{backend}] loading scale {args.scale}", file=sys.stderr)
+            result["load"] = load(db, settings, args.scale)
         queries, ids = workload(db, args.requests)
         print(f"[{backend}] raw SQL latency, {args.clients} threads", file=sys.stderr)
         result["raw"] = raw_latency(db, queries, ids, args.clients)
@@ -299,7 +300,8 @@ def markdown(results: list[dict[str, Any]]) -> str:
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
-        load_, http, raw = r["load"], r["http"], r["raw"]
+        http, raw = r["http"], r["raw"]
+        load_ = r["load"] or {"claims": 0, "claims_per_s": 0, "baseline_rows_per_s": 0, "ratio": "-"}
         lines.append(
             f"| {r['backend']} | {r['scale']} | {load_['claims']:,} | {load_['claims_per_s']:,} | "
             f"{load_['baseline_rows_per_s']:,} | {load_['ratio']} | {http['search']['p50_ms']}/"
@@ -316,7 +318,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--home", help="reuse this DASTAVEZ_HOME (SQLite, demo loaded): latency only")
     args = parser.parse_args()
+    if args.home:
+        args.backend = "sqlite"
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     results = [run_backend(backend, args) for backend in backends]
     for result in results:

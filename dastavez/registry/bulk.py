@@ -33,7 +33,7 @@ from dastavez.evidence.exhibits import clean_exhibit_fields
 from dastavez.exc import Conflict, InvalidInput, NotFound
 from dastavez.model.schema import Property, Schema, model
 from dastavez.model.types.name import fold
-from dastavez.registry.claims import CONFIDENCES, MAX_LOCATOR
+from dastavez.registry.claims import clean_options, compartment_with_exhibit
 from dastavez.registry.entities import LIVE
 from dastavez.registry.ids import CROCKFORD, claim_id, new_entity_id
 from dastavez.registry.legal_status import clean_status_change
@@ -300,14 +300,7 @@ class BulkLoader:
         cleaned = self._cache.clean(spec, value, region=self.region)
         if spec.type == "entity":
             self._check_reference(spec, cleaned.normalised)
-        if confidence not in CONFIDENCES:
-            raise InvalidInput(f"confidence must be one of {', '.join(CONFIDENCES)}", field="confidence")
-        if locator is not None:
-            locator = " ".join(locator.split()) or None
-        if locator and len(locator) > MAX_LOCATOR:
-            raise InvalidInput(f"locator must be at most {MAX_LOCATOR} characters", field="locator")
-        if locator and not exhibit_id:
-            raise InvalidInput("a locator (page, timecode) needs the exhibit it points into", field="locator")
+        locator = clean_options(confidence=confidence, locator=locator, cites_exhibit=bool(exhibit_id))
         start = self._date(valid_from) if valid_from else None
         end = self._date(valid_to) if valid_to else None
         if start and end and end < start:
@@ -316,12 +309,7 @@ class BulkLoader:
         exhibit: str | None = None
         if exhibit_id:
             exhibit, exhibit_compartment = self._exhibit(exhibit_id)
-            if exhibit_compartment:
-                # A claim is no more visible than the exhibit that supports it.
-                if code and code != exhibit_compartment:
-                    raise InvalidInput(f"the exhibit is in compartment {exhibit_compartment}; "
-                                       "the claim must be too", field="compartment")
-                code = exhibit_compartment
+            code = compartment_with_exhibit(code, exhibit_compartment)
 
         cid = claim_id(entity_key, spec.name, cleaned.normalised, exhibit, locator)
         if cid in self._claim_ids:

@@ -39,6 +39,28 @@ def _window(raw_from: str | None, raw_to: str | None) -> tuple[str | None, str |
     return start, end
 
 
+def clean_options(*, confidence: str, locator: str | None, cites_exhibit: bool) -> str | None:
+    """Checks every new claim passes, however it is made; returns the cleaned locator."""
+    if confidence not in CONFIDENCES:
+        raise InvalidInput(f"confidence must be one of {', '.join(CONFIDENCES)}", field="confidence")
+    locator = " ".join((locator or "").split()) or None
+    if locator and len(locator) > MAX_LOCATOR:
+        raise InvalidInput(f"locator must be at most {MAX_LOCATOR} characters", field="locator")
+    if locator and not cites_exhibit:
+        raise InvalidInput("a locator (page, timecode) needs the exhibit it points into", field="locator")
+    return locator
+
+
+def compartment_with_exhibit(code: str | None, exhibit_compartment: str | None) -> str | None:
+    """A claim is no more visible than the exhibit that supports it."""
+    if not exhibit_compartment:
+        return code
+    if code and code != exhibit_compartment:
+        raise InvalidInput(f"the exhibit is in compartment {exhibit_compartment}; the claim must be too",
+                           field="compartment")
+    return exhibit_compartment
+
+
 def add_claim(
     session: Session,
     actor: Actor,
@@ -61,24 +83,11 @@ def add_claim(
     cleaned = clean_value(spec, value, region=region)
     if spec.type == "entity":
         check_reference(session, actor, spec, cleaned.normalised)
-    if confidence not in CONFIDENCES:
-        raise InvalidInput(f"confidence must be one of {', '.join(CONFIDENCES)}", field="confidence")
-    locator = " ".join((locator or "").split()) or None
-    if locator and len(locator) > MAX_LOCATOR:
-        raise InvalidInput(f"locator must be at most {MAX_LOCATOR} characters", field="locator")
-    if locator and not exhibit_id:
-        raise InvalidInput("a locator (page, timecode) needs the exhibit it points into", field="locator")
+    locator = clean_options(confidence=confidence, locator=locator, cites_exhibit=bool(exhibit_id))
     start, end = _window(valid_from, valid_to)
     code = check_compartment(session, actor, compartment)
     exhibit = visible_exhibit(session, actor, exhibit_id) if exhibit_id else None
-    if exhibit is not None and exhibit.compartment:
-        # A claim is no more visible than the exhibit that supports it.
-        if code and code != exhibit.compartment:
-            raise InvalidInput(
-                f"the exhibit is in compartment {exhibit.compartment}; the claim must be too",
-                field="compartment",
-            )
-        code = exhibit.compartment
+    code = compartment_with_exhibit(code, exhibit.compartment if exhibit else None)
 
     cid = claim_id(entity.id, spec.name, cleaned.normalised, exhibit.id if exhibit else None, locator)
     existing = session.get(Claim, cid)

@@ -62,46 +62,65 @@ def _visibility_sql(actor: Actor, alias: str) -> tuple[str, dict[str, Any]]:
     }
 
 
+#: How many name hits per wanted result are ranked first: an entity has several names, and
+#: some hits may be in compartments the reader is not cleared for.
+HITS_PER_RESULT = 8
+
+_SQLITE_HITS = """
+    SELECT rowid AS id, rank AS score FROM name_fts WHERE name_fts MATCH :match
+    ORDER BY rank LIMIT :cap"""
+_POSTGRESQL_HITS = """
+    SELECT ni.id AS id, -ts_rank(to_tsvector('simple', ni.folded), q.q) AS score
+    FROM name_index ni, (SELECT to_tsquery('simple', :match) AS q) AS q
+    WHERE to_tsvector('simple', ni.folded) @@ q.q ORDER BY score LIMIT :cap"""
+
+
+def _match_expression(dialect: str, tokens: list[str]) -> str:
+    """Every token as a quoted word prefix: no user text reaches the query syntax."""
+    if dialect == "sqlite":
+        return " AND ".join('"' + token.replace('"', '""') + '"*' for token in tokens)
+    return " & ".join("'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens)
+
+
 def search_names(
     session: Session, actor: Actor, *, query: str, schema: str | None = None, limit: int = 20, offset: int = 0
 ) -> list[dict[str, Any]]:
     """Entities whose names contain every query word as a word prefix, best match first.
 
+    The full-text index ranks the best ``HITS_PER_RESULT × (offset + limit)`` name hits, which
+    are then joined to their entities and filtered by clearance; only when that leaves too few
+    results and there were more hits is the window widened. Ranking every hit of a common
+    name ("muhammad") on every keystroke is what this avoids. The result is the same as
+    ranking all hits: an entity's score is its best hit, and every entity in the top results
+    has its best hit inside the window.
+
     The caller is responsible for the permission check and the audit record.
     """
     tokens = query_tokens(query)
+    dialect = session.get_bind().dialect.name
     entity_vis, params = _visibility_sql(actor, "e")
     claim_vis, _ = _visibility_sql(actor, "ni")
-    params.update({"limit": limit, "offset": offset})
+    params.update({"limit": limit, "offset": offset, "match": _match_expression(dialect, tokens)})
     schema_sql = ""
     if schema:
         schema_sql = "AND e.schema = :schema"
         params["schema"] = schema
-    if session.get_bind().dialect.name == "sqlite":
-        # Each token quoted as an FTS5 string (quotes doubled) with a prefix star: no user
-        # text reaches FTS5's query syntax.
-        params["match"] = " AND ".join('"' + token.replace('"', '""') + '"*' for token in tokens)
-        sql = f"""
-            SELECT ni.entity_id AS entity_id, min(name_fts.rank) AS score, min(ni.folded) AS matched
-            FROM name_fts JOIN name_index ni ON ni.id = name_fts.rowid
-            JOIN entity e ON e.id = ni.entity_id
-            WHERE name_fts MATCH :match AND {entity_vis} AND {claim_vis} {schema_sql}
-            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""  # noqa: S608  # constant fragments only; user text is bound
-    else:
-        params["match"] = " & ".join(
-            "'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens
-        )
-        sql = f"""
-            SELECT ni.entity_id AS entity_id,
-                   -max(ts_rank(to_tsvector('simple', ni.folded), q)) AS score, min(ni.folded) AS matched
-            FROM name_index ni JOIN entity e ON e.id = ni.entity_id,
-                 to_tsquery('simple', :match) AS q
-            WHERE to_tsvector('simple', ni.folded) @@ q AND {entity_vis} AND {claim_vis} {schema_sql}
-            GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset"""  # noqa: S608  # constant fragments only; user text is bound
-    statement = text(sql)
+    hits = _SQLITE_HITS if dialect == "sqlite" else _POSTGRESQL_HITS
+    ranked = text(f"""
+        WITH hits AS ({hits})
+        SELECT ni.entity_id AS entity_id, min(hits.score) AS score, min(ni.folded) AS matched
+        FROM hits JOIN name_index ni ON ni.id = hits.id JOIN entity e ON e.id = ni.entity_id
+        WHERE {entity_vis} AND {claim_vis} {schema_sql}
+        GROUP BY ni.entity_id ORDER BY score, ni.entity_id LIMIT :limit OFFSET :offset""")  # noqa: S608  # constant fragments only; user text is bound
+    counted = text(f"SELECT count(*) FROM ({hits}) AS window_hits")  # noqa: S608  # constant SQL
     if "clearances" in params:
-        statement = statement.bindparams(bindparam("clearances", expanding=True))
-    rows = session.execute(statement, params).all()
+        ranked = ranked.bindparams(bindparam("clearances", expanding=True))
+    cap = HITS_PER_RESULT * (offset + limit)
+    while True:
+        rows = session.execute(ranked, params | {"cap": cap}).all()
+        if len(rows) >= limit or session.scalar(counted, {"match": params["match"], "cap": cap + 1}) <= cap:
+            break
+        cap *= HITS_PER_RESULT
     return [{"entity_id": row.entity_id, "score": float(row.score), "matched": row.matched} for row in rows]
 
 

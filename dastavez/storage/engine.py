@@ -8,9 +8,9 @@ WAL lets readers carry on meanwhile.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dastavez.exc import ConfigurationError
 from dastavez.settings import Settings
+from dastavez.storage.write_lock import SqliteWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -60,12 +61,13 @@ class Database:
         self.engine = engine or make_engine(settings)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
-        # SQLite lets one writer in at a time; a waiting connection polls with sleeps that grow
-        # to 100 ms. Threads of this process queue on a lock instead, and wake as soon as the
-        # writer before them commits. (Other processes still meet SQLite's busy timeout.)
-        self._write_lock: AbstractContextManager[Any] = (
-            threading.RLock() if self.engine.dialect.name == "sqlite" else nullcontext()
-        )
+        # SQLite admits one writer at a time: writers queue on a lock (see write_lock.py).
+        self._sqlite_lock: SqliteWriteLock | None = None
+        if self.engine.dialect.name == "sqlite":
+            name = self.engine.url.database
+            file = Path(name).resolve() if name and name != ":memory:" else None
+            self._sqlite_lock = SqliteWriteLock(file)
+        self._write_lock: AbstractContextManager[Any] = self._sqlite_lock or nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -92,6 +94,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._sqlite_lock is not None:
+            self._sqlite_lock.close()
 
 
 @contextmanager

@@ -1,27 +1,19 @@
-"""What every page handler needs from the application: the database and the settings."""
+"""What every page handler needs from the application: the database and the settings.
+
+The accessors of the application's state are the API's own (one app serves both).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends
 
+from dastavez.api.deps import client_of, get_db, get_settings
 from dastavez.settings import Settings
 from dastavez.storage.engine import Database
 
-
-def get_db(request: Request) -> Database:
-    db: Database = request.app.state.db
-    return db
-
-
-def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-def client_of(request: Request) -> str | None:
-    return request.client.host if request.client else None
+__all__ = ["DbDep", "SettingsDep", "blank_to_none", "client_of"]
 
 
 def blank_to_none(value: str) -> str | None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from dastavez.api.deps import ActorDep, DbDep, SettingsDep
+from dastavez.api.responses import fast_json
 from dastavez.api.schemas import (
     EntityIn,
     LegalStatusIn,
@@ -64,7 +66,7 @@ def entities(
         )
 
 
-@router.get("/search")
+@router.get("/search", response_class=JSONResponse)
 def search(
     actor: ActorDep,
     db: DbDep,
@@ -72,9 +74,10 @@ def search(
     schema: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
+) -> JSONResponse:
     with db.write() as session:  # the search is audited
-        return search_entities(session, actor, query=q, schema=schema, limit=limit, offset=offset)
+        result = search_entities(session, actor, query=q, schema=schema, limit=limit, offset=offset)
+    return fast_json(result)
 
 
 @router.post("/persons", status_code=201)
@@ -124,10 +127,12 @@ def create_entity(body: EntityIn, actor: ActorDep, db: DbDep, settings: Settings
         return entity_summary(entity)
 
 
-@router.get("/entities/{entity_id}")
-def show_entity(entity_id: str, actor: ActorDep, db: DbDep) -> dict[str, Any]:
+@router.get("/entities/{entity_id}", response_class=JSONResponse)
+def show_entity(entity_id: str, actor: ActorDep, db: DbDep) -> JSONResponse:
+    """The profile: every claim the reader may see, grouped by property, with links."""
     with db.write() as session:  # the read is audited
-        return profile(session, actor, entity_id)
+        view = profile(session, actor, entity_id)
+    return fast_json(view)
 
 
 @router.post("/entities/{entity_id}/legal-status", status_code=201)
