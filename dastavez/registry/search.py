@@ -108,12 +108,12 @@ def search_names(
     # CROSS JOIN makes SQLite start from the few hit rows (left of it), as intended; without
     # it the planner may walk the entity table instead (seconds at 10^5 persons).
     hits_sql = text(_SQLITE_HITS if dialect == "sqlite" else _POSTGRESQL_HITS)
-    entities_sql = text(f"""
+    visible_hits = f"""
         SELECT ni.id AS id, ni.entity_id AS entity_id, ni.folded AS folded
         FROM name_index ni CROSS JOIN entity e
-        WHERE ni.id IN :ids AND e.id = ni.entity_id AND {entity_vis} AND {claim_vis} {schema_sql}""").bindparams(  # noqa: S608  # constant fragments only; user text is bound
-        bindparam("ids", expanding=True)
-    )
+        WHERE ni.id IN :ids AND e.id = ni.entity_id
+          AND {entity_vis} AND {claim_vis} {schema_sql}"""  # noqa: S608  # constant fragments; user text is bound
+    entities_sql = text(visible_hits).bindparams(bindparam("ids", expanding=True))
     if "clearances" in params:
         entities_sql = entities_sql.bindparams(bindparam("clearances", expanding=True))
     del params["limit"], params["offset"]
