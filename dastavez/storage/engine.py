@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dastavez.exc import ConfigurationError
 from dastavez.settings import Settings
+from dastavez.storage.tables import AuditEvent
 from dastavez.storage.write_lock import SqliteWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -91,6 +92,26 @@ class Database:
         # expiring what was loaded, so results stay readable after the block.
         with self._sessions() as session, _explain_connection_errors():
             yield session
+
+    @contextmanager
+    def audited_read(self) -> Iterator[Session]:
+        """A read whose only writes are audit events, committed before the caller sees a result.
+
+        The reading runs in a read transaction, without the write lock (so readers do not
+        queue behind each other); the audit rows it added are then written in a short write
+        transaction of their own. Nothing is returned unless that commit succeeds, so every
+        read that reaches a user is on record. Any other change made in the block is a bug
+        and is refused.
+        """
+        with self._sessions() as session, _explain_connection_errors():
+            yield session
+            if session.dirty or session.deleted or any(not isinstance(o, AuditEvent) for o in session.new):
+                raise RuntimeError("audited_read() may only add audit events")
+            events = list(session.new)
+            session.rollback()  # ends the read; pending events become transient again
+        if events:
+            with self.write() as writer:
+                writer.add_all(events)
 
     def dispose(self) -> None:
         self.engine.dispose()

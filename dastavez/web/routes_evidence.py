@@ -33,7 +33,7 @@ def exhibit_list(request: Request, user: UserDep, db: DbDep,
 
 @router.get("/exhibits/{exhibit_id}")
 def exhibit_page(request: Request, exhibit_id: str, user: UserDep, db: DbDep) -> HTMLResponse:
-    with db.write() as session:  # reading an exhibit is audited
+    with db.audited_read() as session:  # reading an exhibit is audited
         exhibit = show_exhibit(session, user.actor, exhibit_id)
     return render(request, "exhibit.html", {"title": exhibit["id"], "exhibit": exhibit})
 

@@ -52,7 +52,7 @@ def search(
     error: DastavezError | None = None
     if query:
         try:
-            with db.write() as session:  # searches are audited
+            with db.audited_read() as session:  # searches are audited
                 found = search_entities(session, user.actor, query=query, schema=schema or None,
                                         limit=SEARCH_PAGE, offset=offset)
         except InvalidInput as err:
@@ -98,7 +98,7 @@ def claim_form_context(entity_id: str, form: ClaimForm, error: DastavezError | N
 
 @router.get("/entities/{entity_id}")
 def entity_profile(request: Request, entity_id: str, user: UserDep, db: DbDep) -> HTMLResponse:
-    with db.write() as session:  # reading a profile is audited
+    with db.audited_read() as session:  # reading a profile is audited
         view = profile(session, user.actor, entity_id)
     return render(request, "profile.html", profile_context(view))
 

@@ -68,7 +68,7 @@ def audit_log(
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> dict[str, Any]:
-    with db.write() as session:  # reading the audit log is itself recorded
+    with db.audited_read() as session:  # reading the audit log is itself recorded
         result = list_events(
             session, actor, user=user, action=action, target_id=target, page=page, per_page=per_page
         )

@@ -75,7 +75,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> JSONResponse:
-    with db.write() as session:  # the search is audited
+    with db.audited_read() as session:  # the search is audited
         result = search_entities(session, actor, query=q, schema=schema, limit=limit, offset=offset)
     return fast_json(result)
 
@@ -130,7 +130,7 @@ def create_entity(body: EntityIn, actor: ActorDep, db: DbDep, settings: Settings
 @router.get("/entities/{entity_id}", response_class=JSONResponse)
 def show_entity(entity_id: str, actor: ActorDep, db: DbDep) -> JSONResponse:
     """The profile: every claim the reader may see, grouped by property, with links."""
-    with db.write() as session:  # the read is audited
+    with db.audited_read() as session:  # the read is audited
         view = profile(session, actor, entity_id)
     return fast_json(view)
 

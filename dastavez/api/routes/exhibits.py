@@ -42,5 +42,5 @@ def create_exhibit(body: ExhibitIn, actor: ActorDep, db: DbDep) -> dict[str, Any
 
 @router.get("/exhibits/{exhibit_id}")
 def exhibit(exhibit_id: str, actor: ActorDep, db: DbDep) -> dict[str, Any]:
-    with db.write() as session:  # the read is audited
+    with db.audited_read() as session:  # the read is audited
         return show_exhibit(session, actor, exhibit_id)
