@@ -34,7 +34,7 @@ from dastavez.exc import Conflict, InvalidInput, NotFound
 from dastavez.model.schema import Property, Schema, model
 from dastavez.model.types.name import fold
 from dastavez.registry.claims import clean_options, compartment_with_exhibit
-from dastavez.registry.entities import LIVE
+from dastavez.registry.entities import LIVE, CaptionCandidates
 from dastavez.registry.ids import CROCKFORD, claim_id, new_entity_id
 from dastavez.registry.legal_status import clean_status_change
 from dastavez.registry.search import SEARCH_PROPS
@@ -110,20 +110,13 @@ class _EntityState:
     stored: bool  # its row is in the database
     created_at: datetime
     updated_at: datetime
-    #: per caption property: [first value, first Latin-script value], in the order claimed
-    firsts: dict[str, list[str | None]] = field(default_factory=dict)
+    candidates: CaptionCandidates = field(default_factory=CaptionCandidates)
     stored_caption: str | None = None  # of an entity from before the load, until a claim changes it
 
     def caption(self) -> str:
-        # As ``entities.refresh_caption``: the first caption property with a live value,
-        # its first Latin-script value if it has one, else its first value.
         if self.stored_caption is not None:
             return self.stored_caption
-        for prop in self.schema.caption:
-            first = self.firsts.get(prop)
-            if first is not None:
-                return (first[1] or first[0] or self.schema.label)[:300]
-        return self.schema.label[:300]
+        return self.candidates.caption(self.schema)
 
 
 class BulkLoader:
@@ -232,17 +225,9 @@ class BulkLoader:
             .order_by(Claim.created_at)
         )
         for prop, value, qualifiers in claims:
-            self._note_caption(state, prop, value, (qualifiers or {}).get("script"))
+            state.candidates.note(prop, value, (qualifiers or {}).get("script"))
         self._entities[entity_id] = state
         return state
-
-    @staticmethod
-    def _note_caption(state: _EntityState, prop: str, value: str, script: str | None) -> None:
-        first = state.firsts.get(prop)
-        if first is None:
-            state.firsts[prop] = [value, value if script == "Latn" else None]
-        elif first[1] is None and script == "Latn":
-            first[1] = value
 
     def _exhibit(self, exhibit_id: str) -> tuple[str, str | None]:
         """As ``exhibits.visible_exhibit``: (id, compartment) if the actor may see it."""
@@ -332,7 +317,7 @@ class BulkLoader:
             state.stored_caption = None  # recomputed from the claims from now on, as refresh_caption does
             if code is None or code == state.compartment:
                 # Everyone who sees the entity sees its caption: only claims as open as it count.
-                self._note_caption(state, spec.name, cleaned.value, cleaned.qualifiers.get("script"))
+                state.candidates.note(spec.name, cleaned.value, cleaned.qualifiers.get("script"))
         state.updated_at = now
         if state.stored:
             self._dirty[entity_key] = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -10,7 +11,7 @@ from sqlalchemy.orm import Session
 from dastavez.access import audit
 from dastavez.access.actor import Actor
 from dastavez.exc import InvalidInput, NotFound
-from dastavez.model.schema import model
+from dastavez.model.schema import Schema, model
 from dastavez.registry.ids import new_entity_id
 from dastavez.storage.tables import Claim, Compartment, Entity, utcnow
 
@@ -65,26 +66,46 @@ def visible_entity(session: Session, actor: Actor, entity_id: str, *, schema: st
     return entity
 
 
+@dataclass
+class CaptionCandidates:
+    """The caption rule, fed claim by claim in the order they were made: the first caption
+    property with a live value gives the caption, its first Latin-script value if it has one,
+    else its first value. Used by ``refresh_caption`` and by the bulk loader alike."""
+
+    #: per caption property: [first value, first Latin-script value]
+    firsts: dict[str, list[str | None]] = field(default_factory=dict)
+
+    def note(self, prop: str, value: str, script: str | None) -> None:
+        first = self.firsts.get(prop)
+        if first is None:
+            self.firsts[prop] = [value, value if script == "Latn" else None]
+        elif first[1] is None and script == "Latn":
+            first[1] = value
+
+    def caption(self, schema: Schema) -> str:
+        for prop in schema.caption:
+            first = self.firsts.get(prop)
+            if first is not None:
+                return (first[1] or first[0] or schema.label)[:300]
+        return schema.label[:300]
+
+
 def refresh_caption(session: Session, entity: Entity) -> None:
-    """The caption is the first live caption property, preferring Latin script for names.
+    """Recompute the caption from the live claims (see ``CaptionCandidates``).
 
     Everyone who sees the entity sees its caption, so only claims as open as the entity count.
     """
     spec = model().get(entity.schema)
     rows = session.execute(
-        select(Claim.prop, Claim.value, Claim.qualifiers, Claim.created_at)
+        select(Claim.prop, Claim.value, Claim.qualifiers)
         .where(Claim.entity_id == entity.id, Claim.prop.in_(spec.caption), Claim.status.in_(LIVE),
                or_(Claim.compartment.is_(None), Claim.compartment == entity.compartment))
         .order_by(Claim.created_at)
-    ).all()
-    best: str | None = None
-    for prop in spec.caption:
-        values = [(row.value, (row.qualifiers or {}).get("script")) for row in rows if row.prop == prop]
-        latin = [value for value, script in values if script == "Latn"]
-        if latin or values:
-            best = (latin or [values[0][0]])[0]
-            break
-    entity.caption = (best or spec.label)[:300]
+    )
+    candidates = CaptionCandidates()
+    for prop, value, qualifiers in rows:
+        candidates.note(prop, value, (qualifiers or {}).get("script"))
+    entity.caption = candidates.caption(spec)
     entity.updated_at = utcnow()
 
 

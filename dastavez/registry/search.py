@@ -100,7 +100,7 @@ def search_names(
     dialect = session.get_bind().dialect.name
     entity_vis, params = _visibility_sql(actor, "e")
     claim_vis, _ = _visibility_sql(actor, "ni")
-    params.update({"limit": limit, "offset": offset, "match": _match_expression(dialect, tokens)})
+    params["match"] = _match_expression(dialect, tokens)
     schema_sql = ""
     if schema:
         schema_sql = "AND e.schema = :schema"
@@ -116,7 +116,6 @@ def search_names(
     entities_sql = text(visible_hits).bindparams(bindparam("ids", expanding=True))
     if "clearances" in params:
         entities_sql = entities_sql.bindparams(bindparam("clearances", expanding=True))
-    del params["limit"], params["offset"]
     cap = HITS_PER_RESULT * (offset + limit)
     while True:
         hits = session.execute(hits_sql, {"match": params["match"], "cap": cap}).all()

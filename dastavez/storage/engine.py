@@ -9,7 +9,7 @@ WAL lets readers carry on meanwhile.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,6 @@ class Database:
             name = self.engine.url.database
             file = Path(name).resolve() if name and name != ":memory:" else None
             self._sqlite_lock = SqliteWriteLock(file)
-        self._write_lock: AbstractContextManager[Any] = self._sqlite_lock or nullcontext()
 
     @property
     def dialect(self) -> str:
@@ -78,7 +77,7 @@ class Database:
     def write(self) -> Iterator[Session]:
         """A transaction that commits when the block ends cleanly and rolls back otherwise."""
         with (
-            self._write_lock,
+            self._sqlite_lock or nullcontext(),
             self._sessions(bind=self._writer) as session,
             _explain_connection_errors(),
             session.begin(),
