@@ -22,6 +22,9 @@ ENVIRONMENT: dict[str, str] = {
     "DASTAVEZ_SESSION_MINUTES": "idle lifetime of a web session in minutes (default 30)",
     "DASTAVEZ_SECURE_COOKIES": "set to 1 when served over HTTPS so cookies carry the Secure flag",
     "DASTAVEZ_LOG_LEVEL": "logging level (default INFO)",
+    "DASTAVEZ_LEDGER_ORIGIN": "origin line of the ledger's signed checkpoints (default dastavez/ledger)",
+    "DASTAVEZ_CHECKPOINT_EVERY": "sign a ledger checkpoint after this many new entries (default 1000)",
+    "DASTAVEZ_MAX_EVIDENCE_BYTES": "largest evidence file accepted, in bytes (default 8 GiB)",
 }
 
 
@@ -40,14 +43,19 @@ class Settings:
     login_window_seconds: int = 300
     api_token_days: int = 30
     max_upload_bytes: int = 50 * 1024 * 1024
+    #: evidence files stream to disk, so their limit is far above ``max_upload_bytes``
+    max_evidence_bytes: int = 8 * 1024**3
+    ledger_origin: str = "dastavez/ledger"
+    checkpoint_every: int = 1000
+    #: a checkpoint is also signed at the first write after this many seconds without one
+    checkpoint_seconds: int = 3600
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
-        try:
-            minutes = int(env.get("DASTAVEZ_SESSION_MINUTES", "30"))
-        except ValueError as err:
-            raise ConfigurationError("DASTAVEZ_SESSION_MINUTES must be a whole number of minutes") from err
+        minutes = _whole(env, "DASTAVEZ_SESSION_MINUTES", 30, "a whole number of minutes")
+        every = _whole(env, "DASTAVEZ_CHECKPOINT_EVERY", 1000, "a whole number of entries")
+        max_evidence = _whole(env, "DASTAVEZ_MAX_EVIDENCE_BYTES", 8 * 1024**3, "a whole number of bytes")
         return cls(
             home=Path(env.get("DASTAVEZ_HOME", "dastavez-data")),
             database_url=env.get("DASTAVEZ_DATABASE_URL") or None,
@@ -57,6 +65,9 @@ class Settings:
             session_minutes=minutes,
             secure_cookies=env.get("DASTAVEZ_SECURE_COOKIES", "") == "1",
             log_level=env.get("DASTAVEZ_LOG_LEVEL", "INFO").upper(),
+            ledger_origin=env.get("DASTAVEZ_LEDGER_ORIGIN", "").strip() or "dastavez/ledger",
+            checkpoint_every=every,
+            max_evidence_bytes=max_evidence,
         )
 
     @property
@@ -87,3 +98,13 @@ class Settings:
             tmp.chmod(0o600)
             tmp.replace(path)
         return path.read_text().strip()
+
+
+def _whole(env: dict[str, str], name: str, default: int, what: str) -> int:
+    try:
+        value = int(env.get(name, str(default)))
+    except ValueError as err:
+        raise ConfigurationError(f"{name} must be {what}") from err
+    if value < 1:
+        raise ConfigurationError(f"{name} must be {what}, at least 1")
+    return value

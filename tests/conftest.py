@@ -30,8 +30,8 @@ from dastavez.app import create_app
 from dastavez.cli.main import main as cli_main
 from dastavez.settings import Settings
 from dastavez.storage.engine import Database
+from dastavez.storage.metadata import METADATA
 from dastavez.storage.migrate import upgrade
-from dastavez.storage.tables import Base
 
 BACKEND = os.environ.get("DASTAVEZ_TEST_DB", "sqlite")
 PG_URL = os.environ.get("DASTAVEZ_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
@@ -97,7 +97,7 @@ def settings(tmp_path: Path, database_template: str) -> Settings:
     else:
         url = database_template
         engine = create_engine(url)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        tables = ", ".join(f'"{t.name}"' for t in METADATA.sorted_tables)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
         engine.dispose()

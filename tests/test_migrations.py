@@ -9,8 +9,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column, Engine, MetaData, String, create_engine, inspect, text
 
+from dastavez.storage.metadata import METADATA
 from dastavez.storage.migrate import current_revision, downgrade, head_revision, upgrade
-from dastavez.storage.tables import Base
 
 #: Search structures the migration makes with raw SQL, which the table metadata cannot
 #: describe: SQLite's FTS5 table (and its shadow tables), PostgreSQL's GIN expression index.
@@ -21,7 +21,7 @@ def _include_name(name: str | None, type_: str, _parent: object) -> bool:
     return not (name and name.startswith(RAW_SQL_OBJECTS))
 
 
-def differences(engine: Engine, metadata: MetaData = Base.metadata) -> list[Any]:
+def differences(engine: Engine, metadata: MetaData = METADATA) -> list[Any]:
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn, opts={"compare_type": True, "compare_server_default": True, "include_name": _include_name}
@@ -47,7 +47,7 @@ def test_downgrade_to_base_and_upgrade_again_on_a_fresh_sqlite_file(tmp_path):
     try:
         upgrade(engine)
         tables = set(inspect(engine).get_table_names())
-        assert {table.name for table in Base.metadata.sorted_tables} | {
+        assert {table.name for table in METADATA.sorted_tables} | {
             "name_fts",
             "alembic_version",
         } <= tables
@@ -86,8 +86,8 @@ def test_a_round_trip_in_a_fresh_postgresql_schema(worker_id):
 
 
 def test_the_comparison_does_notice_drift(db):
-    drifted = MetaData(naming_convention=Base.metadata.naming_convention)
-    for table in Base.metadata.sorted_tables:
+    drifted = MetaData(naming_convention=METADATA.naming_convention)
+    for table in METADATA.sorted_tables:
         table.to_metadata(drifted)
     drifted.tables["entity"].append_column(Column("nickname", String(50)))
     found = differences(db.engine, metadata=drifted)

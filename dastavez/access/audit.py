@@ -1,4 +1,7 @@
-"""The audit log: every write and every read of a sensitive record, in the same transaction."""
+"""The audit log: every write and every read of a sensitive record, in the same transaction.
+
+Each event is also a leaf of the tamper-evident ledger (``dastavez.ledger``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dastavez.access.actor import Actor
-from dastavez.storage.tables import AuditEvent
+from dastavez.ledger import log as ledger
+from dastavez.storage.tables import AuditEvent, utcnow
 
 
 def record(
@@ -23,18 +27,19 @@ def record(
     compartment: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEvent(
-            actor=actor.username,
-            interface=actor.interface,
-            client=actor.client,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            compartment=compartment,
-            detail=detail or {},
-        )
+    event = AuditEvent(
+        actor=actor.username,
+        interface=actor.interface,
+        client=actor.client,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        compartment=compartment,
+        detail=detail or {},
+        at=utcnow(),
     )
+    session.add(event)
+    ledger.queue(session, event)  # appended to the Merkle ledger in this same transaction
 
 
 @dataclass(frozen=True)

@@ -116,3 +116,45 @@ class ClearancesIn(Input):
 class CompartmentIn(Input):
     code: str
     title: str
+
+
+class CustodyIn(Input):
+    action: str
+    to: str | None = None
+    from_holder: str | None = Field(default=None, alias="from")
+    at: str | None = None
+    place: str | None = None
+    purpose: str | None = None
+    seal_number: str | None = None
+    note: str | None = None
+    check_hash: bool = False
+
+
+class VerificationIn(Input):
+    method: str
+    result: str
+    report: str | None = None
+    note: str | None = None
+
+
+class ReviewIn(Input):
+    decision: str
+    note: str | None = None
+
+
+class AuthorityIn(Input):
+    basis: str
+    reference: str
+    issued_by: str
+    valid_from: str
+    valid_to: str
+    targets: list[str] = Field(default_factory=list, max_length=1000)
+    data_classes: list[str] = Field(default_factory=list, max_length=10)
+    applicant: str | None = None
+    authorising_officer: str | None = None
+    issued_on: str | None = None
+    purpose: str | None = None
+    retention_until: str | None = None
+    document: str | None = None
+    renews: str | None = None
+    compartment: str | None = None

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import typer
 from typer.exceptions import TyperException
 
-from dastavez.cli import admin, demo, evidence, imports, registry
+from dastavez.cli import admin, authority, demo, evidence, imports, ledger, registry
 from dastavez.cli.context import reset_state
 from dastavez.exc import DastavezError
 from dastavez.logs import configure
@@ -28,6 +28,8 @@ app = typer.Typer(
 admin.register(app)
 registry.register(app)
 evidence.register(app)
+authority.register(app)
+ledger.register(app)
 demo.register(app)
 imports.register(app)
 
@@ -69,8 +71,9 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
     configure(state.settings.log_level if state.settings.log_level != "INFO" else "WARNING")
     try:
         args, state.json, state.as_user = split_global_options(args)
-        app(args=args, prog_name="dastavez", standalone_mode=False)
-        return 0
+        # Without standalone mode, click returns (not raises) the code of a ``typer.Exit(n)``.
+        result = app(args=args, prog_name="dastavez", standalone_mode=False)
+        return result if isinstance(result, int) else 0
     except DastavezError as err:
         sys.stderr.write(f"error: {err.detail}\n")
         return EXIT_INPUT

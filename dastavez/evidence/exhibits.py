@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
+from dastavez.evidence import custody
 from dastavez.exc import InvalidInput, NotFound
 from dastavez.storage.tables import Compartment, Exhibit, ExhibitCounter, utcnow
 
@@ -90,6 +91,10 @@ def register_exhibit(
         created_at=now,
     )
     session.add(exhibit)
+    session.flush()
+    custody.first_links(
+        session, actor, exhibit, collected_by=None, collected_at=now, place=None, hash_check=None
+    )
     session.flush()
     audit.record(
         session,

@@ -24,6 +24,17 @@ from dastavez.storage.write_lock import SqliteWriteLock
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
+#: ``session.info`` key of a list of callables run just before the session commits. The ledger
+#: registers itself there when an audit event is recorded, so its entries are written in the
+#: transaction of the change they record, whoever opened that transaction.
+BEFORE_COMMIT = "before_commit"
+
+
+def _run_before_commit(session: Session) -> None:
+    hooks = session.info.get(BEFORE_COMMIT) or []
+    while hooks:
+        hooks.pop(0)(session)
+
 
 def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     # Leave transaction control to SQLAlchemy's "begin" event below, not the driver.
@@ -61,7 +72,9 @@ class Database:
         self.settings = settings
         self.engine = engine or make_engine(settings)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # ``settings`` travels in ``session.info`` so commit hooks (the ledger) can find the home.
+        self._sessions = sessionmaker(bind=self.engine, expire_on_commit=False, info={"settings": settings})
+        event.listen(self._sessions, "before_commit", _run_before_commit)
         # SQLite admits one writer at a time: writers queue on a lock (see write_lock.py).
         self._sqlite_lock: SqliteWriteLock | None = None
         if self.engine.dialect.name == "sqlite":
@@ -107,9 +120,11 @@ class Database:
             if session.dirty or session.deleted or any(not isinstance(o, AuditEvent) for o in session.new):
                 raise RuntimeError("audited_read() may only add audit events")
             events = list(session.new)
+            carried = {key: value for key, value in session.info.items() if key != "settings"}
             session.rollback()  # ends the read; pending events become transient again
         if events:
             with self.write() as writer:
+                writer.info.update(carried)  # the ledger entries queued for these events
                 writer.add_all(events)
 
     def dispose(self) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Dialect,
@@ -167,6 +168,25 @@ class Exhibit(Base):
     compartment: Mapped[str | None] = mapped_column(ForeignKey("compartment.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
+    # --- the stored file (evidence vault) ---
+    sha512: Mapped[str | None] = mapped_column(String(128))
+    size: Mapped[int | None] = mapped_column(BigInteger)
+    file_name: Mapped[str | None] = mapped_column(String(300))
+    media: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: ``broken`` once a re-hash found the stored file changed or gone
+    integrity: Mapped[str] = mapped_column(String(12), default="unchecked", server_default="unchecked")
+    integrity_checked_at: Mapped[datetime | None]
+    # --- lineage: original, working copy, or derived (transcript, translation, excerpt) ---
+    origin: Mapped[str] = mapped_column(String(16), default="original", server_default="original")
+    parent_id: Mapped[str | None] = mapped_column(ForeignKey("exhibit.id"), index=True)
+    # --- acquisition and custody ---
+    authority_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    collected_at: Mapped[datetime | None]
+    collected_by: Mapped[str | None] = mapped_column(String(200))
+    collected_place: Mapped[str | None] = mapped_column(String(200))
+    collection_tool: Mapped[str | None] = mapped_column(String(200))
+    holder: Mapped[str | None] = mapped_column(String(200))
+    custody_state: Mapped[str] = mapped_column(String(12), default="held", server_default="held")
 
 
 class ExhibitCounter(Base):

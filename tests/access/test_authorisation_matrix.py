@@ -21,7 +21,9 @@ from sqlalchemy import func, select
 
 import dastavez.access
 from dastavez.access.roles import ROLES
-from dastavez.evidence.exhibits import register_exhibit
+from dastavez.evidence import custody, verification
+from dastavez.evidence.authority import add_authority
+from dastavez.evidence.exhibits import register_exhibit, visible_exhibit
 from dastavez.registry.claims import add_claim
 from dastavez.registry.records import add_person, create_with_claims
 from dastavez.storage.tables import AuditEvent, Claim, Entity
@@ -107,6 +109,59 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
     ("GET", "/api/v1/exhibits", None, "exhibit.read"),
     ("GET", "/api/v1/exhibits/{exhibit}", None, "exhibit.read"),
     ("POST", "/api/v1/exhibits", {"title": "Matrix exhibit", "kind": "document"}, "exhibit.write"),
+    (
+        "POST",
+        "/api/v1/exhibits/upload?kind=document&title=Matrix%20upload",
+        {"page": "matrix"},
+        "exhibit.write",
+    ),
+    (
+        "POST",
+        "/api/v1/exhibits/{held_exhibit}/custody",
+        {"action": "examined", "purpose": "matrix"},
+        "custody.record",
+    ),
+    (
+        "POST",
+        "/api/v1/exhibits/{store_exhibit}/custody",
+        {"action": "transferred", "to": "Forensic lab"},
+        "custody.manage",
+    ),
+    (
+        "POST",
+        "/api/v1/exhibits/{exhibit}/verifications",
+        {"method": "hash comparison", "result": "passed"},
+        "verification.record",
+    ),
+    (
+        "POST",
+        "/api/v1/exhibits/{pending_exhibit}/verifications/review",
+        {"decision": "confirmed"},
+        "verification.review",
+    ),
+    ("POST", "/api/v1/integrity/check", None, "integrity.check"),
+    ("GET", "/api/v1/authorities", None, "authority.read"),
+    ("GET", "/api/v1/authorities?expiring_within=30", None, "authority.read"),
+    ("GET", "/api/v1/authorities/{authority}", None, "authority.read"),
+    (
+        "POST",
+        "/api/v1/authorities",
+        {
+            "basis": "IFTA 2013 s.10",
+            "reference": "W-9",
+            "issued_by": "ATC-II",
+            "valid_from": "2026-01-01",
+            "valid_to": "2026-12-31",
+            "targets": ["03001234567"],
+        },
+        "authority.write",
+    ),
+    ("GET", "/api/v1/ledger/verify", None, "ledger.read"),
+    ("GET", "/api/v1/ledger/proofs/0", None, "ledger.read"),
+    ("GET", "/api/v1/ledger/consistency?old=1&new=2", None, "ledger.read"),
+    ("GET", "/api/v1/ledger/checkpoints/latest", None, "ledger.read"),
+    ("GET", "/api/v1/ledger/key", None, "ledger.read"),
+    ("POST", "/api/v1/ledger/checkpoints", None, "ledger.checkpoint"),
     ("GET", "/api/v1/audit", None, "audit.read"),
     ("GET", "/api/v1/users", None, "users.manage"),
     (
@@ -168,6 +223,19 @@ def seed(db, admin, make_actor) -> dict[str, str]:
         person = add_person(session, admin, name="Muhammad Akram Baloch").id
         org = create_with_claims(session, admin, schema="Organization", values=[("name", "Sarhad Front")]).id
         exhibit = register_exhibit(session, admin, title="Seized phone report", kind="forensic-report").id
+        store_exhibit = register_exhibit(session, admin, title="Seized handset", kind="other").id
+        held = register_exhibit(session, admin, title="Call recording", kind="audio")
+        pending = register_exhibit(session, admin, title="Voice sample", kind="audio")
+        verification.record_verification(session, admin, pending, method="spectrogram", result="passed")
+        authority = add_authority(
+            session,
+            admin,
+            basis="IFTA 2013 s.10",
+            reference="W-1",
+            issued_by="ATC-I",
+            valid_from="2026-01-01",
+            valid_to="2026-12-31",
+        ).id
         claim_to_retract, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Ustad")
         claim_to_mark, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Doctor")
     target = make_actor("custodian").username
@@ -175,6 +243,10 @@ def seed(db, admin, make_actor) -> dict[str, str]:
         "person": person,
         "org": org,
         "exhibit": exhibit,
+        "store_exhibit": store_exhibit,
+        "held_exhibit": held.id,
+        "pending_exhibit": pending.id,
+        "authority": authority,
         "claim_to_retract": claim_to_retract.id,
         "claim_to_mark": claim_to_mark.id,
         "target": target,
@@ -182,8 +254,11 @@ def seed(db, admin, make_actor) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_what_roles_yaml_grants(client, make_actor, seed, role):
+def test_each_role_gets_exactly_what_roles_yaml_grants(client, db, admin, make_actor, seed, role):
     actor = make_actor(role)
+    with db.write() as session:  # custody is recorded by whoever holds the exhibit
+        held = visible_exhibit(session, admin, seed["held_exhibit"])
+        custody.record_event(session, admin, held, action="transferred", to_holder=actor.username)
     tokens = [
         client.post("/api/v1/auth/token", json={"username": actor.username, "password": PASSWORD})
         for _ in range(2)

@@ -22,6 +22,7 @@ from dastavez.access.passwords import verify_password
 from dastavez.cli.main import main as cli_main
 from dastavez.settings import Settings
 from dastavez.storage.engine import Database
+from dastavez.storage.migrate import head_revision
 from dastavez.storage.tables import AuditEvent, Claim, Entity, User
 
 PROFILE_KEYS = {"id", "schema", "caption", "legal_status", "claims"}
@@ -61,7 +62,7 @@ def test_init_creates_the_admin_once_and_is_idempotent(settings, tmp_path, home)
     assert code == 0, err
     first = json.loads(out)
     assert first["home"] == str(fresh.home.resolve()) and fresh.home.is_dir()
-    assert first["revision"] == "0001"
+    assert first["revision"] == head_revision(Database(fresh).engine)
     admin = first["admin"]
     assert (admin["username"], admin["created"]) == ("admin", True)
     assert isinstance(admin["password"], str) and len(admin["password"]) >= 12

@@ -2,8 +2,19 @@
 
 from fastapi import APIRouter
 
-from dastavez.api.routes import admin, auth, claims, entities, exhibits, health, imports
+from dastavez.api.routes import (
+    admin,
+    auth,
+    authorities,
+    claims,
+    entities,
+    evidence,
+    exhibits,
+    health,
+    imports,
+    ledger,
+)
 
 router = APIRouter()
-for module in (health, auth, entities, claims, exhibits, imports, admin):
+for module in (health, auth, entities, claims, exhibits, evidence, authorities, ledger, imports, admin):
     router.include_router(module.router)

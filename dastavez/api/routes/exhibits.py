@@ -8,7 +8,9 @@ from fastapi import APIRouter, Query
 
 from dastavez.api.deps import ActorDep, DbDep
 from dastavez.api.schemas import ExhibitIn
-from dastavez.evidence.exhibits import exhibit_view, list_exhibits, register_exhibit, show_exhibit
+from dastavez.evidence.exhibits import exhibit_view, register_exhibit
+from dastavez.evidence.listing import list_evidence
+from dastavez.evidence.vault import show_evidence
 
 router = APIRouter(tags=["exhibits"])
 
@@ -19,9 +21,11 @@ def exhibits(
     db: DbDep,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+    flagged: bool = False,
 ) -> dict[str, Any]:
+    """Exhibits with verification status, custody state and legal-authority flags."""
     with db.read() as session:
-        return list_exhibits(session, actor, page=page, per_page=per_page)
+        return list_evidence(session, actor, page=page, per_page=per_page, flagged=flagged)
 
 
 @router.post("/exhibits", status_code=201)
@@ -43,4 +47,4 @@ def create_exhibit(body: ExhibitIn, actor: ActorDep, db: DbDep) -> dict[str, Any
 @router.get("/exhibits/{exhibit_id}")
 def exhibit(exhibit_id: str, actor: ActorDep, db: DbDep) -> dict[str, Any]:
     with db.audited_read() as session:  # the read is audited
-        return show_exhibit(session, actor, exhibit_id)
+        return show_evidence(session, actor, exhibit_id)

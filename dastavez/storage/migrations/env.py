@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from dastavez.storage.tables import Base
+from dastavez.storage.metadata import METADATA
 
 config = context.config
 engine = config.attributes["engine"]
@@ -12,7 +12,7 @@ engine = config.attributes["engine"]
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
     )
