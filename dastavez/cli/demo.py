@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from dastavez.cli.admin import run_server
 from dastavez.cli.context import console, emit, fields, plain, state, table
 from dastavez.demo.scenario import DEFAULT_SEED, MAX_SCALE, build_scenario
+from dastavez.demo.vault import stage_evidence
 from dastavez.exc import Conflict, InvalidInput
 from dastavez.settings import Settings
 from dastavez.storage.migrate import upgrade
@@ -69,6 +70,7 @@ def demo(
                 st.db, st.settings, scale=scale, seed=seed,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
     data = summary.as_dict()
+    data["evidence"] = stage_evidence(st.db, st.settings, seed=seed)
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     emit(data, _show)
@@ -84,6 +86,11 @@ def _show(data: dict[str, Any]) -> None:
         ("exhibits", data["exhibits"]), ("users", len(data["users"])),
         ("loaded in", f"{data['seconds']:.1f} s"), ("ground truth", data["ground_truth"]),
     ])
+    if "evidence" in data:
+        vault = data["evidence"]
+        recordings = ", ".join(vault["recordings"])
+        fields([("evidence vault", f"{len(vault['recordings'])} recordings ({recordings}), "
+                                   f"a transcript, {len(vault['authorities'])} warrants")])
     table("Demo users (fictional data only; the password is for this demo)",
           ["username", "password", "roles", "clearances"],
           [(u["username"], data["password"], ", ".join(u["roles"]), ", ".join(u["clearances"]) or "-")
