@@ -1,20 +1,34 @@
-"""The exhibit register: the list, one exhibit, and registering a new one."""
+"""The exhibit register: the list, one exhibit with its custody and verification, registering one.
+
+The evidence pages live in three more modules, included here so that ``mount_web`` needs to
+know only this router: ``routes_evidence_upload`` (uploading a file), ``routes_custody``
+(the custody and verification forms on an exhibit's page) and ``routes_authorities``.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from dastavez.evidence.exhibits import KINDS, NUMBER, list_exhibits, register_exhibit, show_exhibit
+from dastavez.evidence import custody, verification
+from dastavez.evidence.exhibits import KINDS, NUMBER, register_exhibit
+from dastavez.evidence.listing import list_evidence
+from dastavez.evidence.vault import show_evidence
 from dastavez.exc import DastavezError
-from dastavez.web.auth import UserDep, WriterDep
+from dastavez.web import routes_authorities, routes_custody, routes_evidence_upload
+from dastavez.web.auth import UserDep, WebUser, WriterDep
 from dastavez.web.deps import DbDep, blank_to_none
+from dastavez.web.evidence_forms import CustodyForm, ReviewForm, VerificationForm, zone_choices
 from dastavez.web.forms import ExhibitForm
 from dastavez.web.pages import form_error, render
 
 router = APIRouter()
+# Before /exhibits/{exhibit_id}: "/exhibits/upload" must not be read as an exhibit number.
+router.include_router(routes_evidence_upload.router)
+router.include_router(routes_custody.router)
+router.include_router(routes_authorities.router)
 
 PAGE = 50
 
@@ -22,20 +36,41 @@ PAGE = 50
 @router.get("/exhibits")
 def exhibit_list(request: Request, user: UserDep, db: DbDep,
                  page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                 flagged: Annotated[bool, Query()] = False,
                  registered: Annotated[str, Query(max_length=20)] = "") -> HTMLResponse:
     with db.read() as session:
-        register = list_exhibits(session, user.actor, page=page, per_page=PAGE)
+        register = list_evidence(session, user.actor, page=page, per_page=PAGE, flagged=flagged)
     return render(request, "exhibits.html", {
-        "title": "Exhibit register", "register": register, "kinds": KINDS,
+        "title": "Exhibit register", "register": register, "kinds": KINDS, "flagged": flagged,
         "registered": registered if NUMBER.match(registered) else "",
         "form": ExhibitForm(), "error": None, "invalid": None})
+
+
+def exhibit_context(user: WebUser, exhibit: dict[str, Any]) -> dict[str, Any]:
+    """What the exhibit page shows besides the exhibit: its forms, and who may use them."""
+    latest = exhibit["verifications"][-1] if exhibit["verifications"] else None
+    pending = latest if latest is not None and latest["review_decision"] is None else None
+    return {
+        "title": exhibit["id"],
+        "exhibit": exhibit,
+        "pending": pending,
+        "can_record_custody": (user.can("custody.record") and exhibit["custody_state"] != "destroyed"
+                               and (exhibit["holder"] == user.username or user.can("custody.manage"))),
+        "can_verify": (user.can("verification.record") and pending is None
+                       and exhibit["integrity"] != "broken"),
+        "can_review": user.can("verification.review") and pending is not None,
+        "custody_form": CustodyForm(), "verification_form": VerificationForm(), "review_form": ReviewForm(),
+        "actions": [a for a in custody.ACTIONS if a != "collected"], "zones": zone_choices(),
+        "results": verification.RESULTS, "decisions": verification.DECISIONS,
+        "error": None, "invalid": None,
+    }
 
 
 @router.get("/exhibits/{exhibit_id}")
 def exhibit_page(request: Request, exhibit_id: str, user: UserDep, db: DbDep) -> HTMLResponse:
     with db.audited_read() as session:  # reading an exhibit is audited
-        exhibit = show_exhibit(session, user.actor, exhibit_id)
-    return render(request, "exhibit.html", {"title": exhibit["id"], "exhibit": exhibit})
+        exhibit = show_evidence(session, user.actor, exhibit_id)
+    return render(request, "exhibit.html", exhibit_context(user, exhibit))
 
 
 @router.post("/exhibits")

@@ -26,6 +26,8 @@ LOGIN_PATH = "/login"
 _MAX_NEXT = 2000
 #: The pages post short forms, never files: a bigger body is refused before it is read.
 MAX_FORM_BYTES = 256 * 1024
+#: evidence uploads stream to disk and enforce ``settings.max_evidence_bytes`` themselves
+LARGE_BODY_PATHS = ("/exhibits/upload",)
 _TOO_LARGE = (b"<!doctype html><html lang=\"en\"><title>Too large</title>"
               b"<p role=\"alert\">the form is too large to be accepted</p></html>")
 
@@ -55,7 +57,7 @@ class SecurityHeaders:
                 apply_headers(MutableHeaders(scope=message), path)
             await send(message)
 
-        if _declared_length(scope) > MAX_FORM_BYTES:
+        if path not in LARGE_BODY_PATHS and _declared_length(scope) > MAX_FORM_BYTES:
             response = Response(_TOO_LARGE, status_code=413, media_type="text/html; charset=utf-8")
             await response(scope, receive, send_with_headers)
             return
