@@ -225,6 +225,7 @@ def list_authorities(
             raise InvalidInput("days must be zero or more", field="days")
         day = today or utcnow().date()
         query = query.where(
+            LegalAuthority.valid_from <= day.isoformat(),  # in force today, not merely ending soon
             LegalAuthority.valid_to >= day.isoformat(),
             LegalAuthority.valid_to <= (day + timedelta(days=expiring_within)).isoformat(),
         )
@@ -233,7 +234,9 @@ def list_authorities(
     for authority in rows:
         view = authority_view(session, authority)
         renewed = session.scalar(
-            select(LegalAuthority.id).where(LegalAuthority.renews_id == authority.id).limit(1)
+            select(LegalAuthority.id)
+            .where(LegalAuthority.renews_id == authority.id, actor.visible(LegalAuthority.compartment))
+            .limit(1)
         )
         view["renewed_by"] = renewed
         views.append(view)

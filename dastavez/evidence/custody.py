@@ -177,7 +177,9 @@ def record_event(
     previous = last_event(session, exhibit.id)
     if action == "sealed" and not seal:
         raise InvalidInput("sealing records the seal number (--seal)", field="seal")
-    if action == "unsealed" and seal and previous is not None:
+    if action == "unsealed" and not seal:
+        raise InvalidInput("unsealing records the seal number of the seal broken (--seal)", field="seal")
+    if action == "unsealed" and previous is not None:
         sealed_with = _seal_in_force(session, exhibit.id)
         if sealed_with and seal != sealed_with:
             raise Conflict(f"{exhibit.id} is sealed with {sealed_with}, not {seal}", field="seal")

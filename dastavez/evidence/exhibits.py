@@ -6,7 +6,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -31,17 +32,18 @@ SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def next_number(session: Session, year: int) -> str:
-    """Gap-free per-year numbering; the counter row update serialises concurrent writers."""
+    """Gap-free per-year numbering; the counter row upsert serialises concurrent writers.
+
+    One statement whether or not the year's row exists yet: with a separate insert for the
+    first number of a year, two concurrent writers would both insert and one would fail.
+    """
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     bumped = session.execute(
-        update(ExhibitCounter)
-        .where(ExhibitCounter.year == year)
-        .values(last=ExhibitCounter.last + 1)
+        dialect.insert(ExhibitCounter)
+        .values(year=year, last=1)
+        .on_conflict_do_update(index_elements=["year"], set_={"last": ExhibitCounter.last + 1})
         .returning(ExhibitCounter.last)
-    ).scalar()
-    if bumped is None:
-        session.add(ExhibitCounter(year=year, last=1))
-        session.flush()
-        bumped = 1
+    ).scalar_one()
     return f"EXH-{year}-{bumped:06d}"
 
 

@@ -11,9 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert, select, tuple_, update
+from sqlalchemy import (
+    Executable,
+    Integer,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,25 +99,90 @@ def lock_head(session: Session) -> LedgerHead:
     return head
 
 
-def fetch_nodes(session: Session, nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
-    """Stored hashes of the given complete nodes, in two queries; missing ones are absent."""
-    wanted = set(nodes)
-    leaves = [index for level, index in wanted if level == 0]
-    upper = [node for node in wanted if node[0] > 0]
-    found: dict[merkle.Node, bytes] = {}
+def _table(model: type[LedgerEntry | LedgerNode | LedgerHead]) -> Table:
+    return model.metadata.tables[model.__tablename__]
+
+
+# Appends and proofs run on every audited request, so they use Core statements built once:
+# SQLAlchemy then serves their compiled form from its cache, where building an expression
+# per call (and the ORM's bulk-insert and unit-of-work machinery) cost more than the queries.
+_ENTRY, _NODE, _HEAD = _table(LedgerEntry), _table(LedgerNode), _table(LedgerHead)
+_INSERT_ENTRIES = insert(_ENTRY)
+_INSERT_NODES = insert(_NODE)
+# Locks the head row and reserves ``count`` indexes in one round trip; the new size comes back.
+_ADVANCE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(size=_HEAD.c.size + bindparam("count"))
+    .returning(_HEAD.c.size, _HEAD.c.checkpoint_size, _HEAD.c.checkpoint_at)
+)
+_SIZE = select(_HEAD.c.size).where(_HEAD.c.id == 1)
+_ENTRY_ROW = select(_ENTRY.c.leaf_hash, _ENTRY.c.kind, _ENTRY.c.payload).where(
+    _ENTRY.c.idx == bindparam("idx")
+)
+_SIZE_AND_ENTRY = (
+    select(_HEAD.c.size, _ENTRY.c.leaf_hash, _ENTRY.c.kind, _ENTRY.c.payload)
+    .select_from(_HEAD.outerjoin(_ENTRY, _ENTRY.c.idx == bindparam("idx")))
+    .where(_HEAD.c.id == 1)
+)
+
+
+@lru_cache(maxsize=256)
+def _lookup_statement(leaves: bool, upper: int) -> Executable:
+    """The stored hashes of leaves (an expanding ``leaves`` list) and of ``upper`` nodes above.
+
+    One ``level = ? AND idx = ?`` term per node rather than a row-value ``(level, idx) IN``,
+    which SQLite answers by scanning the whole table; both parts in one round trip.
+    """
+    parts: list[Select[Any]] = []
     if leaves:
-        leaf_rows = session.execute(
-            select(LedgerEntry.idx, LedgerEntry.leaf_hash).where(LedgerEntry.idx.in_(leaves))
-        )
-        found.update(((0, idx), bytes(leaf)) for idx, leaf in leaf_rows)
-    if upper:
-        rows = session.execute(
-            select(LedgerNode.level, LedgerNode.idx, LedgerNode.hash).where(
-                tuple_(LedgerNode.level, LedgerNode.idx).in_(upper)
+        parts.append(
+            select(literal_column("0", Integer).label("level"), _ENTRY.c.idx, _ENTRY.c.leaf_hash).where(
+                _ENTRY.c.idx.in_(bindparam("leaves", expanding=True))
             )
         )
-        found.update(((level, idx), bytes(value)) for level, idx, value in rows)
-    return found
+    if upper:
+        terms = [
+            and_(_NODE.c.level == bindparam(f"level_{n}"), _NODE.c.idx == bindparam(f"idx_{n}"))
+            for n in range(upper)
+        ]
+        parts.append(select(_NODE.c.level, _NODE.c.idx, _NODE.c.hash).where(or_(*terms)))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def fetch_nodes(session: Session, nodes: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """Stored hashes of the given complete nodes, in one query; missing ones are absent."""
+    wanted = set(nodes)
+    leaves = sorted(index for level, index in wanted if level == 0)
+    upper = sorted(node for node in wanted if node[0] > 0)
+    if not leaves and not upper:
+        return {}
+    params: dict[str, Any] = {"leaves": leaves} if leaves else {}
+    for n, (level, index) in enumerate(upper):
+        params[f"level_{n}"] = level
+        params[f"idx_{n}"] = index
+    rows = session.connection().execute(_lookup_statement(bool(leaves), len(upper)), params)
+    return {(level, idx): bytes(value) for level, idx, value in rows}
+
+
+@dataclass(frozen=True)
+class _Head:
+    size: int
+    checkpoint_size: int
+    checkpoint_at: datetime | None
+
+
+def _advance_head(session: Session, count: int) -> _Head:
+    """Lock the head and move its size on by ``count``; the head as it was before."""
+    connection = session.connection()
+    row = connection.execute(_ADVANCE_HEAD, {"count": count}).one_or_none()
+    if row is None:
+        lock_head(session)  # creates it
+        row = connection.execute(_ADVANCE_HEAD, {"count": count}).one()
+    loaded = session.identity_map.get(session.identity_key(LedgerHead, 1))
+    if loaded is not None:  # a head read through the ORM earlier in this session is now stale
+        session.expire(loaded)
+    return _Head(row.size - count, row.checkpoint_size, row.checkpoint_at)
 
 
 def append(session: Session, entries: list[dict[str, Any]], *, settings: Settings | None = None) -> Appended:
@@ -112,7 +191,7 @@ def append(session: Session, entries: list[dict[str, Any]], *, settings: Setting
     Each leaf is the canonical JSON of the entry plus its own ``index``, so a row moved to
     another position no longer matches its place.
     """
-    head = lock_head(session)
+    head = _advance_head(session, len(entries))
     first = head.size
     known = fetch_nodes(session, merkle.root_nodes(first))
     now = datetime.now(UTC)
@@ -129,18 +208,18 @@ def append(session: Session, entries: list[dict[str, Any]], *, settings: Setting
             if node[0] > 0:
                 node_rows.append({"level": node[0], "idx": node[1], "hash": value})
     size = first + len(entries)
+    connection = session.connection()
     if entry_rows:
-        session.execute(insert(LedgerEntry), entry_rows)
+        connection.execute(_INSERT_ENTRIES, entry_rows)
     if node_rows:
-        session.execute(insert(LedgerNode), node_rows)
-    session.execute(update(LedgerHead).where(LedgerHead.id == 1).values(size=size))
+        connection.execute(_INSERT_NODES, node_rows)
     root = merkle.root(size, known.__getitem__)
     if settings is not None and _checkpoint_due(head, size, now, settings):
         checkpoints.sign_and_store(session, settings, size=size, root=root, now=now)
     return Appended(first=first, size=size, root=root)
 
 
-def _checkpoint_due(head: LedgerHead, size: int, now: datetime, settings: Settings) -> bool:
+def _checkpoint_due(head: _Head, size: int, now: datetime, settings: Settings) -> bool:
     if size - head.checkpoint_size >= settings.checkpoint_every:
         return True
     last = head.checkpoint_at
@@ -150,7 +229,7 @@ def _checkpoint_due(head: LedgerHead, size: int, now: datetime, settings: Settin
 
 
 def current_size(session: Session) -> int:
-    size = session.execute(select(LedgerHead.size).where(LedgerHead.id == 1)).scalar_one_or_none()
+    size = session.connection().execute(_SIZE).scalar_one_or_none()
     return size or 0
 
 
@@ -182,18 +261,28 @@ class InclusionProof:
 
 def prove_inclusion(session: Session, index: int, *, size: int | None = None) -> InclusionProof:
     """PATH(index, D[0:size]) with the root it leads to, from O(log n) stored nodes."""
-    size = current_size(session) if size is None else size
+    connection = session.connection()
+    entry: tuple[bytes, str, str] | None = None
+    if size is None:  # the size and the entry in one round trip
+        row = connection.execute(_SIZE_AND_ENTRY, {"idx": index}).one_or_none()
+        size = (row.size if row is not None else None) or 0
+        if row is not None and row.leaf_hash is not None:
+            entry = (row.leaf_hash, row.kind, row.payload)
+    else:
+        found = connection.execute(_ENTRY_ROW, {"idx": index}).one_or_none()
+        if found is not None:
+            entry = (found.leaf_hash, found.kind, found.payload)
     if not 0 <= index < size:
         raise InvalidInput(
             f"no ledger entry {index}: the ledger holds entries 0 to {size - 1}", field="index"
         )
-    entry = session.get(LedgerEntry, index)
     if entry is None:
         raise InvalidInput(f"ledger entry {index} is missing: run `dastavez ledger verify`", field="index")
     nodes = fetch_nodes(session, [*merkle.inclusion_nodes(index, size), *merkle.root_nodes(size)])
     path = merkle.inclusion_proof(index, size, nodes.__getitem__)
     root = merkle.root(size, nodes.__getitem__)
-    return InclusionProof(index, size, bytes(entry.leaf_hash), path, root, entry.kind, entry.payload)
+    leaf, kind, payload = entry
+    return InclusionProof(index, size, bytes(leaf), path, root, kind, payload)
 
 
 def prove_consistency(session: Session, old_size: int, new_size: int) -> list[bytes]:
