@@ -9,7 +9,7 @@ ASSETS := $(VENDOR)/.installed
 PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup assets browser lint typecheck test-sqlite test-postgresql serve clean help
+.PHONY: demo test setup assets browser fonts lint typecheck test-sqlite test-postgresql serve clean help
 
 help:
 	@echo "make demo   set up and run the fictional demo scenario in the web UI (http://127.0.0.1:8000)"
@@ -33,7 +33,7 @@ $(ASSETS): package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
 	@touch $@
 
-setup: $(INSTALLED) $(ASSETS)
+setup: $(INSTALLED) $(ASSETS) fonts
 
 assets: $(ASSETS)
 
@@ -42,6 +42,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
+
+# The list's PDF prints Urdu names in Noto Naskh Arabic (Debian's fonts-noto-core).
+fonts:
+	@fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || ls /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf >/dev/null 2>&1 || { \
+	  echo "installing Debian's fonts-noto-core for Urdu in PDFs"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core >/dev/null; }
 
 demo: setup
 	$(BIN)/dastavez demo

@@ -25,6 +25,10 @@ ENVIRONMENT: dict[str, str] = {
     "DASTAVEZ_LEDGER_ORIGIN": "origin line of the ledger's signed checkpoints (default dastavez/ledger)",
     "DASTAVEZ_CHECKPOINT_EVERY": "sign a ledger checkpoint after this many new entries (default 1000)",
     "DASTAVEZ_MAX_EVIDENCE_BYTES": "largest evidence file accepted, in bytes (default 8 GiB)",
+    "DASTAVEZ_MATCH_THRESHOLD": "score from which `dastavez match` calls two names the same (default 0.85)",
+    "DASTAVEZ_STAGE_LIMITS": "days a case may stay in a stage before it is overdue, e.g. "
+    "investigation=20,arguments=10 (defaults in dastavez/cases/stages.yaml)",
+    "DASTAVEZ_STALL_DAYS": "days without a hearing after which a case before a court is stalled (default 45)",
 }
 
 
@@ -49,6 +53,12 @@ class Settings:
     checkpoint_every: int = 1000
     #: a checkpoint is also signed at the first write after this many seconds without one
     checkpoint_seconds: int = 3600
+    #: the score (0–1) from which two names are called a match
+    match_threshold: float = 0.85
+    #: per-stage time limits in days, ``STAGE=DAYS,…``, over those of ``cases/stages.yaml``
+    stage_limits: str | None = None
+    #: days without a hearing that make a case before a court stalled (None: ``stages.yaml``)
+    stall_days: int | None = None
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,6 +66,8 @@ class Settings:
         minutes = _whole(env, "DASTAVEZ_SESSION_MINUTES", 30, "a whole number of minutes")
         every = _whole(env, "DASTAVEZ_CHECKPOINT_EVERY", 1000, "a whole number of entries")
         max_evidence = _whole(env, "DASTAVEZ_MAX_EVIDENCE_BYTES", 8 * 1024**3, "a whole number of bytes")
+        stall = _whole(env, "DASTAVEZ_STALL_DAYS", 45, "a whole number of days") \
+            if env.get("DASTAVEZ_STALL_DAYS") else None
         return cls(
             home=Path(env.get("DASTAVEZ_HOME", "dastavez-data")),
             database_url=env.get("DASTAVEZ_DATABASE_URL") or None,
@@ -67,7 +79,10 @@ class Settings:
             log_level=env.get("DASTAVEZ_LOG_LEVEL", "INFO").upper(),
             ledger_origin=env.get("DASTAVEZ_LEDGER_ORIGIN", "").strip() or "dastavez/ledger",
             checkpoint_every=every,
+            match_threshold=_fraction(env, "DASTAVEZ_MATCH_THRESHOLD", 0.85),
             max_evidence_bytes=max_evidence,
+            stage_limits=env.get("DASTAVEZ_STAGE_LIMITS") or None,
+            stall_days=stall,
         )
 
     @property
@@ -107,4 +122,14 @@ def _whole(env: dict[str, str], name: str, default: int, what: str) -> int:
         raise ConfigurationError(f"{name} must be {what}") from err
     if value < 1:
         raise ConfigurationError(f"{name} must be {what}, at least 1")
+    return value
+
+
+def _fraction(env: dict[str, str], name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, str(default)))
+    except ValueError as err:
+        raise ConfigurationError(f"{name} must be a number between 0 and 1") from err
+    if not 0.0 < value <= 1.0:
+        raise ConfigurationError(f"{name} must be a number between 0 and 1")
     return value

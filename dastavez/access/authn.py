@@ -12,13 +12,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor, Interface
 from dastavez.access.passwords import dummy_hash, hash_password, needs_rehash, verify_password
-from dastavez.access.users import actor_from_user
+from dastavez.access.users import actor_from_user, grants_query, split_grants
 from dastavez.exc import InvalidInput, NotAuthenticated, NotFound
 from dastavez.settings import Settings
 from dastavez.storage.tables import ApiToken, LoginAttempt, User, WebSession, utcnow
@@ -189,14 +189,30 @@ def issue_api_token(
     return {"id": row.id, "name": name, "token": secret, "expires_at": row.expires_at.isoformat()}
 
 
+#: Token, user, roles and clearances in one statement, built once (building it costs ten
+#: times what running it does; SQLAlchemy serves the compiled form from its cache).
+_TOKEN_ACTOR = grants_query(
+    ApiToken.token_hash == bindparam("token_hash"),
+    User.id == ApiToken.user_id,
+    columns=(ApiToken.revoked_at, ApiToken.expires_at, User.id.label("user_id"), User.username, User.active),
+)
+
+
 def resolve_api_token(session: Session, *, token: str, client: str | None) -> Actor:
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    """The actor behind a bearer token, from one query run on every API request.
+
+    Nothing is cached: a revoked or expired token, a deactivated user, a role or clearance
+    taken away all take effect on the very next request.
+    """
+    rows = session.execute(_TOKEN_ACTOR, {"token_hash": _digest(token)}).all()
+    first = rows[0] if rows else None
+    if first is None or first.revoked_at is not None or first.expires_at <= utcnow():
         raise NotAuthenticated("invalid, expired or revoked API token")
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    if not first.active:
         raise NotAuthenticated("the token's user is not active")
-    return actor_from_user(session, user, interface="api", client=client)
+    roles, clearances = split_grants(rows)
+    return Actor(user_id=first.user_id, username=first.username, roles=roles, clearances=clearances,
+                 interface="api", client=client)
 
 
 def revoke_api_token(session: Session, actor: Actor, *, token_id: int) -> None:

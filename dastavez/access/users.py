@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import CompoundSelect, bindparam, delete, literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -216,14 +217,48 @@ def actor_for(session: Session, username: str, *, interface: Interface, client: 
 def actor_from_user(
     session: Session, user: User, *, interface: Interface, client: str | None = None
 ) -> Actor:
+    roles, clearances = split_grants(session.execute(_USER_GRANTS, {"user_id": user.id}))
     return Actor(
         user_id=user.id,
         username=user.username,
-        roles=frozenset(_roles_of(session, user.id)),
-        clearances=frozenset(_clearances_of(session, user.id)),
+        roles=roles,
+        clearances=clearances,
         interface=interface,
         client=client,
     )
+
+
+def grants_query(*where: Any, columns: tuple[Any, ...] = ()) -> CompoundSelect[Any]:
+    """Roles and clearances of the user ``where`` selects, in one statement (one round trip
+    where three were made before: user, roles, clearances).
+
+    Each row is ``(*columns, kind, code)`` with kind ``"role"`` or ``"clearance"``, plus one
+    row with kind and code ``None``, so that a matching user always gives at least one row.
+    ``columns`` (of ``User`` or of tables joined through ``where``) repeat on every row;
+    ``where`` may bring in other tables by naming them (``ApiToken.user_id == User.id``).
+    """
+    return union_all(
+        select(*columns, literal_column("'role'").label("kind"), UserRole.role.label("code"))
+        .join_from(User, UserRole, UserRole.user_id == User.id).where(*where),
+        select(*columns, literal_column("'clearance'"), UserClearance.compartment)
+        .join_from(User, UserClearance, UserClearance.user_id == User.id).where(*where),
+        select(*columns, null(), null()).select_from(User).where(*where),
+    )
+
+
+_USER_GRANTS = grants_query(User.id == bindparam("user_id"))
+
+
+def split_grants(rows: Any) -> tuple[frozenset[str], frozenset[str]]:
+    """(roles, clearances) from the ``(…, kind, code)`` rows of :func:`grants_query`."""
+    roles: set[str] = set()
+    clearances: set[str] = set()
+    for row in rows:
+        if row.kind == "role":
+            roles.add(row.code)
+        elif row.kind == "clearance":
+            clearances.add(row.code)
+    return frozenset(roles), frozenset(clearances)
 
 
 # --- compartments -----------------------------------------------------------------------

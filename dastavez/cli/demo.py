@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from dastavez.cli.admin import run_server
 from dastavez.cli.context import console, emit, fields, plain, state, table
+from dastavez.demo.cases import stage_cases
 from dastavez.demo.scenario import DEFAULT_SEED, MAX_SCALE, build_scenario
 from dastavez.demo.vault import stage_evidence
 from dastavez.exc import Conflict, InvalidInput
@@ -71,6 +72,7 @@ def demo(
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
     data = summary.as_dict()
     data["evidence"] = stage_evidence(st.db, st.settings, seed=seed)
+    data["cases"] = stage_cases(st.db, st.settings, seed=seed)
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     emit(data, _show)
@@ -91,6 +93,9 @@ def _show(data: dict[str, Any]) -> None:
         recordings = ", ".join(vault["recordings"])
         fields([("evidence vault", f"{len(vault['recordings'])} recordings ({recordings}), "
                                    f"a transcript, {len(vault['authorities'])} warrants")])
+    if "cases" in data:
+        fields([("cases", ", ".join(f"{value} {key}" for key, value in data["cases"].items()
+                                    if isinstance(value, int)))])
     table("Demo users (fictional data only; the password is for this demo)",
           ["username", "password", "roles", "clearances"],
           [(u["username"], data["password"], ", ".join(u["roles"]), ", ".join(u["clearances"]) or "-")

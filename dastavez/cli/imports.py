@@ -1,4 +1,5 @@
-"""Import commands: ``dastavez import sheet`` (CSV/XLSX lists); other formats join this group."""
+"""Import commands: ``dastavez import sheet`` (CSV/XLSX lists), ``import ftm`` (FtM JSON lines),
+``import un-sc`` and ``import interpol`` (reference lists for screening)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from dastavez.cli.context import emit, fields, state, table
 from dastavez.exc import InvalidInput
 from dastavez.registry.bulk_import import ImportReport, import_rows, write_rejects
 from dastavez.registry.sheets import Sheet, read_sheet_file
+from dastavez.resolve.ftm_registry import import_ftm
+from dastavez.resolve.ftm_source import HashedLines
+from dastavez.resolve.list_imports import import_ftm_list, import_interpol, import_un
 
 import_app = typer.Typer(help="Import lists into the registry.", no_args_is_help=True)
 
@@ -125,6 +129,99 @@ def _write_rejects_file(path: Path, sheet: Sheet, report: ImportReport) -> None:
         partial.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write the rejects file {str(path)!r}: {err.strerror}",
                            field="rejects") from None
+
+
+# --- FtM files and reference lists ---------------------------------------------------------
+
+#: A list is parsed whole in memory; the UN's is about 2 MB.
+MAX_LIST_BYTES = 256 * 1024 * 1024
+LIST_COUNTS = ("records", "added", "updated", "unchanged", "delisted")
+
+
+def _list_file(file: Path) -> bytes:
+    if not file.is_file():
+        raise InvalidInput(f"no file {str(file)!r}", field="file")
+    if file.stat().st_size > MAX_LIST_BYTES:
+        raise InvalidInput(f"{file.name} is larger than {MAX_LIST_BYTES // 1_048_576} MB; split it",
+                           field="file")
+    return file.read_bytes()
+
+
+def _show_list(data: dict[str, Any]) -> None:
+    keys = ("list", "individuals", "entities", "aliases", "notices", *LIST_COUNTS)
+    fields([(key, data[key]) for key in keys if key in data])
+    if data.get("lists"):
+        table("Lists", ["list", *LIST_COUNTS], [[item[key] for key in ("list", *LIST_COUNTS)]
+                                                for item in data["lists"]])
+
+
+def _show_ftm(data: dict[str, Any]) -> None:
+    fields([(key, value) for key, value in data.items() if key not in ("unknown", "errors")])
+    if data["unknown"]:
+        table("Not known here (left out)", ["schema or property", "count"], sorted(data["unknown"].items()))
+    if data["errors"]:
+        table("Lines left out", ["line", "entity", "property", "reason"],
+              [(e["line"], e["entity"], e["prop"] or "", e["reason"]) for e in data["errors"][:50]])
+
+
+@import_app.command("ftm")
+def import_ftm_command(
+    file: Annotated[Path, typer.Argument(help="FtM JSON lines (UTF-8), as `dastavez export ftm` writes.")],
+    list_name: Annotated[str | None, typer.Option(
+        "--list", help="Import as the reference list ftm:NAME, for screening, not as claims.")] = None,
+    skip_bad: Annotated[bool, typer.Option(help="Import the good lines; report the bad ones.")] = False,
+) -> None:
+    """Import FtM entities into the registry, each value a claim with its provenance; all or nothing
+    unless --skip-bad. With --list, keep them apart as a reference list for screening."""
+    st = state()
+    if list_name is not None:
+        if skip_bad:
+            raise InvalidInput("--skip-bad is for imports into the registry; a list is taken whole",
+                               field="skip_bad")
+        data = _list_file(file)
+        actor = st.actor()
+        with st.db.write() as session:
+            result = import_ftm_list(session, actor, data, name=list_name)
+        emit(result, _show_list)
+        return
+    if not file.is_file():
+        raise InvalidInput(f"no file {str(file)!r}", field="file")
+    actor = st.actor()
+    with file.open("rb") as stream, st.db.write() as session:
+        lines = HashedLines(stream)
+        report = import_ftm(session, actor, lines, file=file.name, sha256=lines.sha256, skip_bad=skip_bad,
+                            region=st.settings.default_region)
+    emit(report.as_dict(), _show_ftm)
+
+
+@import_app.command("un-sc")
+def import_un_command(
+    file: Annotated[Path, typer.Argument(help="The UN Security Council Consolidated List (XML).")],
+) -> None:
+    """Import the UN consolidated list for screening, checked against the UN's schema; a newer list
+    updates its entries in place and marks those it dropped as delisted."""
+    st = state()
+    data = _list_file(file)
+    actor = st.actor()
+    with st.db.write() as session:
+        result = import_un(session, actor, data)
+    emit(result, _show_list)
+
+
+@import_app.command("interpol")
+def import_interpol_command(
+    file: Annotated[Path, typer.Argument(help="INTERPOL public notices as its API gives them (JSON).")],
+    notice_type: Annotated[str | None, typer.Option(
+        "--type", help="red, yellow or un, when the notices do not say (default: from each notice).")] = None,
+) -> None:
+    """Import INTERPOL notices for screening, each into the list of its type; notices of that type
+    missing from the file are marked delisted, so import all pages of a type together."""
+    st = state()
+    data = _list_file(file)
+    actor = st.actor()
+    with st.db.write() as session:
+        result = import_interpol(session, actor, data, notice_type=notice_type)
+    emit(result, _show_list)
 
 
 def register(app: typer.Typer) -> None:

@@ -9,7 +9,19 @@ from collections.abc import Sequence
 import typer
 from typer.exceptions import TyperException
 
-from dastavez.cli import admin, authority, demo, evidence, imports, ledger, registry
+from dastavez.cli import (
+    admin,
+    authority,
+    cases,
+    dedupe,
+    demo,
+    evidence,
+    exports,
+    imports,
+    ledger,
+    registry,
+    screening,
+)
 from dastavez.cli.context import reset_state
 from dastavez.exc import DastavezError
 from dastavez.logs import configure
@@ -32,6 +44,10 @@ authority.register(app)
 ledger.register(app)
 demo.register(app)
 imports.register(app)
+exports.register(app)
+cases.register(app)
+screening.register(app)
+dedupe.register(app)
 
 EXIT_INPUT = 1  # bad input or refused action
 EXIT_USAGE = 2  # the command line itself is wrong

@@ -17,13 +17,14 @@ on an entity this loader did not create, and an id taken by another writer.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,9 +38,10 @@ from dastavez.registry.claims import clean_options, compartment_with_exhibit
 from dastavez.registry.entities import LIVE, CaptionCandidates
 from dastavez.registry.ids import CROCKFORD, claim_id, new_entity_id
 from dastavez.registry.legal_status import clean_status_change
-from dastavez.registry.search import SEARCH_PROPS
+from dastavez.registry.search import SEARCH_PROPS, name_search_deferred
 from dastavez.registry.value_cache import ValueCache
-from dastavez.storage.bulk_insert import RowInserter
+from dastavez.storage.bulk_insert import RowInserter, deferred_indexes
+from dastavez.storage.engine import Database
 from dastavez.storage.tables import (
     Base,
     Claim,
@@ -71,6 +73,27 @@ _CLAIM_ROWS = RowInserter(_TABLES[Claim.__tablename__], CLAIM_COLUMNS)
 _NAME_ROWS = RowInserter(_TABLES[NameIndex.__tablename__], NAME_COLUMNS)
 _BY_ENTITY_AND_PROP = itemgetter(1, 2)
 _BY_ENTITY = itemgetter(1)
+
+
+#: The tables a bulk load fills, whose secondary indexes :func:`loading_in_bulk` defers.
+LOADED_TABLES = (Entity.__tablename__, Claim.__tablename__, NameIndex.__tablename__)
+
+
+@contextmanager
+def loading_in_bulk(db: Database) -> Iterator[None]:
+    """Around a load of many batches into a database that starts (nearly) empty, such as
+    the demo scenario: the secondary indexes of the loaded tables and the name search index
+    are built once at the end instead of being kept in step row by row, and PostgreSQL's
+    planner statistics are refreshed for the new data (its autovacuum may be off, or late).
+
+    Not for loads into a populated registry: rebuilding its indexes would cost more than
+    the load saves, and searches would miss names until the end.
+    """
+    with deferred_indexes(db, LOADED_TABLES), name_search_deferred(db):
+        yield
+    if db.dialect == "postgresql":
+        with db.write() as session:
+            session.execute(text(f"ANALYZE {', '.join(LOADED_TABLES)}"))
 
 
 def seeded_entity_id(prefix: str, rng: random.Random) -> str:
@@ -158,19 +181,21 @@ class BulkLoader:
         self._exhibit_rows: list[dict[str, Any]] = []
         self._status_rows: list[dict[str, Any]] = []
         self._proscription_rows: list[dict[str, Any]] = []
-        self._sqlite_cache: int | None = self._grow_sqlite_cache()
+        self._sqlite_restore: list[str] = self._tune_sqlite()
 
     # --- helpers ------------------------------------------------------------------------
 
-    def _grow_sqlite_cache(self) -> int | None:
-        """On SQLite, a larger page cache for this load; returns the setting to restore."""
+    def _tune_sqlite(self) -> list[str]:
+        """On SQLite, a larger page cache for this load's connection; returns the statements
+        that put the connection back as it was."""
         connection = self.session.connection()
         if connection.dialect.name != "sqlite":
-            return None
+            return []
         previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
         if previous >= 0 or -previous < SQLITE_LOAD_CACHE_KIB:  # positive: pages, negative: KiB
             connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_LOAD_CACHE_KIB}")
-        return previous
+            return [f"PRAGMA cache_size={previous}"]
+        return []
 
     def _now(self) -> datetime:
         # Strictly increasing, so ordering claims by creation time keeps the order they came in.
@@ -438,9 +463,9 @@ class BulkLoader:
     def finish(self) -> BulkCounts:
         """Write everything still pending; returns the totals of this loader."""
         self.flush()
-        if self._sqlite_cache is not None:  # the pooled connection goes back to its usual cache
-            self.session.connection().exec_driver_sql(f"PRAGMA cache_size={self._sqlite_cache}")
-            self._sqlite_cache = None
+        for statement in self._sqlite_restore:  # the pooled connection goes back to its usual setting
+            self.session.connection().exec_driver_sql(statement)
+        self._sqlite_restore = []
         return self.totals
 
     def _write(self, batch: BulkCounts) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -207,7 +207,8 @@ def set_claim_status(session: Session, actor: Actor, *, claim_id: str, status: s
     return claim
 
 
-def claim_view(claim: Claim) -> dict[str, Any]:
+def claim_view(claim: Claim | Row[Any]) -> dict[str, Any]:
+    """A claim as the interfaces show it, from a ``Claim`` or a Core row with its columns."""
     return {
         "id": claim.id,
         "entity": claim.entity_id,

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
-from dastavez.exc import InvalidInput, NotFound
+from dastavez.exc import Conflict, InvalidInput, NotFound
 from dastavez.model.schema import Schema, model
-from dastavez.registry.ids import new_entity_id
+from dastavez.registry.ids import CROCKFORD, new_entity_id
 from dastavez.storage.tables import Claim, Compartment, Entity, utcnow
 
 LIVE = ("asserted", "corroborated", "disputed")
@@ -28,14 +28,37 @@ def check_compartment(session: Session, actor: Actor, compartment: str | None) -
     return code
 
 
-def create_entity(session: Session, actor: Actor, *, schema: str, compartment: str | None = None) -> Entity:
-    """An empty entity; its properties arrive as claims (see ``claims.add_claim``)."""
+def is_entity_id(value: str, prefix: str) -> bool:
+    """Whether ``value`` has the form of an id this registry issues for ``prefix``: ``PER-7K3Q9M2XAB``."""
+    head, dash, body = value.partition("-")
+    return head == prefix and dash == "-" and len(body) == 10 and all(char in CROCKFORD for char in body)
+
+
+def create_entity(
+    session: Session,
+    actor: Actor,
+    *,
+    schema: str,
+    compartment: str | None = None,
+    entity_id: str | None = None,
+) -> Entity:
+    """An empty entity; its properties arrive as claims (see ``claims.add_claim``).
+
+    ``entity_id`` keeps an id issued elsewhere (an FtM export of a dastavez registry): it must
+    have the form of this schema's ids and be free. Without it, a new id is drawn."""
     actor.require("registry.write")
     spec = model().get(schema)
     if spec.prefix is None:
         raise InvalidInput(f"{schema} entities cannot be created directly", field="schema")
+    if entity_id is not None:
+        if not is_entity_id(entity_id, spec.prefix):
+            raise InvalidInput(
+                f"{entity_id!r} is not a {spec.name} id ({spec.prefix}- and 10 letters or digits)", field="id"
+            )
+        if session.get(Entity, entity_id) is not None:
+            raise Conflict(f"entity id {entity_id} is taken", field="id")
     entity = Entity(
-        id=new_entity_id(spec.prefix),
+        id=entity_id or new_entity_id(spec.prefix),
         schema=spec.name,
         caption=spec.label,
         compartment=check_compartment(session, actor, compartment),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -78,12 +78,16 @@ def set_legal_status(
     return change
 
 
+_HISTORY = (
+    select(LegalStatusChange.status, LegalStatusChange.basis, LegalStatusChange.exhibit_id,
+           LegalStatusChange.effective, LegalStatusChange.author, LegalStatusChange.at)
+    .where(LegalStatusChange.entity_id == bindparam("entity_id"))
+    .order_by(LegalStatusChange.at, LegalStatusChange.id)
+)
+
+
 def history(session: Session, entity_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(LegalStatusChange)
-        .where(LegalStatusChange.entity_id == entity_id)
-        .order_by(LegalStatusChange.at, LegalStatusChange.id)
-    )
+    rows = session.execute(_HISTORY, {"entity_id": entity_id})
     return [
         {
             "status": r.status,

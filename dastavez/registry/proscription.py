@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -57,10 +57,16 @@ def proscribe(
     return row
 
 
+_PROSCRIPTIONS = (
+    select(Proscription.law, Proscription.notification_ref, Proscription.date, Proscription.exhibit_id,
+           Proscription.author, Proscription.at)
+    .where(Proscription.entity_id == bindparam("entity_id"))
+    .order_by(Proscription.date)
+)
+
+
 def proscriptions(session: Session, entity_id: str) -> list[dict[str, Any]]:
-    rows = session.scalars(
-        select(Proscription).where(Proscription.entity_id == entity_id).order_by(Proscription.date)
-    )
+    rows = session.execute(_PROSCRIPTIONS, {"entity_id": entity_id})
     return [
         {
             "law": r.law,

@@ -9,9 +9,11 @@ a compartmented claim states is found only by users cleared for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy import Row, delete, text
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -20,6 +22,8 @@ from dastavez.exc import InvalidInput
 from dastavez.model.schema import model
 from dastavez.model.types.name import fold
 from dastavez.registry.entities import entity_summary
+from dastavez.resolve import index as screening_index
+from dastavez.storage.engine import Database
 from dastavez.storage.tables import Claim, Entity, NameIndex
 
 #: Properties whose values identify the entity by name in a search.
@@ -27,6 +31,30 @@ SEARCH_PROPS = frozenset({"name", "alias", "previousName", "weakAlias"})
 MAX_QUERY = 200
 MAX_TOKENS = 8
 ENTITY_ID = re.compile(r"^[A-Z]{2,4}-[0-9A-Z]{6,16}$")
+
+
+@contextmanager
+def name_search_deferred(db: Database) -> Iterator[None]:
+    """Around a bulk load on SQLite: the FTS5 index ``name_fts`` is built once at the end
+    (its ``rebuild`` command) instead of by the insert trigger, statement by statement.
+
+    Names added meanwhile, by anyone, are found again after the block. On PostgreSQL the
+    search index is an ordinary (GIN) index, deferred with the others by
+    ``storage.bulk_insert.deferred_indexes``.
+    """
+    if db.dialect != "sqlite":
+        yield
+        return
+    with db.write() as session:
+        trigger = session.execute(text(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'name_index_ai'")).scalar_one()
+        session.execute(text("DROP TRIGGER name_index_ai"))
+    try:
+        yield
+    finally:
+        with db.write() as session:
+            session.execute(text(trigger))
+            session.execute(text("INSERT INTO name_fts(name_fts) VALUES ('rebuild')"))
 
 
 def index_claim(session: Session, claim: Claim) -> None:
@@ -39,10 +67,12 @@ def index_claim(session: Session, claim: Claim) -> None:
                 folded=fold(claim.value),
             )
         )
+        screening_index.key_claim(session, claim)
 
 
 def unindex_claim(session: Session, claim: Claim) -> None:
     session.execute(delete(NameIndex).where(NameIndex.claim_id == claim.id))
+    screening_index.unkey_claim(session, claim.id)
 
 
 def query_tokens(query: str) -> list[str]:
@@ -54,25 +84,31 @@ def query_tokens(query: str) -> list[str]:
     return tokens
 
 
-def _visibility_sql(actor: Actor, alias: str) -> tuple[str, dict[str, Any]]:
-    if not actor.clearances:
-        return f"{alias}.compartment IS NULL", {}
-    return f"({alias}.compartment IS NULL OR {alias}.compartment IN :clearances)", {
-        "clearances": sorted(actor.clearances)
-    }
-
-
 #: How many name hits per wanted result are ranked first: an entity has several names, and
 #: some hits may be in compartments the reader is not cleared for.
 HITS_PER_RESULT = 8
 
-_SQLITE_HITS = """
-    SELECT rowid AS id, rank AS score FROM name_fts WHERE name_fts MATCH :match
-    ORDER BY rank LIMIT :cap"""
-_POSTGRESQL_HITS = """
-    SELECT ni.id AS id, -ts_rank(to_tsvector('simple', ni.folded), q.q) AS score
-    FROM name_index ni, (SELECT to_tsquery('simple', :match) AS q) AS q
-    WHERE to_tsvector('simple', ni.folded) @@ q.q ORDER BY score LIMIT :cap"""
+# The best ``:cap`` name hits with what a result shows of their entity, in one statement
+# that does not depend on the reader (clearances are checked on the rows, in Python), so
+# it is compiled once. CROSS JOIN makes SQLite start from the few hit rows (left of it), as
+# intended; without it the planner may walk the entity table instead (seconds at 10^5 persons).
+_SQLITE_HITS = text("""
+    SELECT h.score AS score, ni.entity_id AS entity_id, ni.folded AS folded,
+           ni.compartment AS name_compartment, e.schema AS schema, e.caption AS caption,
+           e.legal_status AS legal_status, e.compartment AS compartment
+    FROM (SELECT rowid AS id, rank AS score FROM name_fts WHERE name_fts MATCH :match
+          ORDER BY rank LIMIT :cap) AS h
+    CROSS JOIN name_index ni CROSS JOIN entity e
+    WHERE ni.id = h.id AND e.id = ni.entity_id""")
+_POSTGRESQL_HITS = text("""
+    SELECT h.score AS score, h.entity_id AS entity_id, h.folded AS folded,
+           h.name_compartment AS name_compartment, e.schema AS schema, e.caption AS caption,
+           e.legal_status AS legal_status, e.compartment AS compartment
+    FROM (SELECT ni.entity_id, ni.folded, ni.compartment AS name_compartment,
+                 -ts_rank(to_tsvector('simple', ni.folded), q.q) AS score
+          FROM name_index ni, (SELECT to_tsquery('simple', :match) AS q) AS q
+          WHERE to_tsvector('simple', ni.folded) @@ q.q ORDER BY score LIMIT :cap) AS h
+    JOIN entity e ON e.id = h.entity_id""")
 
 
 def _match_expression(dialect: str, tokens: list[str]) -> str:
@@ -82,13 +118,42 @@ def _match_expression(dialect: str, tokens: list[str]) -> str:
     return " & ".join("'" + token.replace("'", "''").replace("\\", "") + "':*" for token in tokens)
 
 
+def _ranked(
+    session: Session, actor: Actor, *, query: str, schema: str | None, limit: int, offset: int
+) -> list[tuple[float, str, Row[Any]]]:
+    """(score, entity id, best visible hit) of the results, best first; see :func:`search_names`."""
+    tokens = query_tokens(query)
+    dialect = session.get_bind().dialect.name
+    statement = _SQLITE_HITS if dialect == "sqlite" else _POSTGRESQL_HITS
+    match = _match_expression(dialect, tokens)
+    cleared = actor.cleared_for
+    cap = HITS_PER_RESULT * (offset + limit)
+    while True:
+        hits = session.execute(statement, {"match": match, "cap": cap}).all()
+        best: dict[str, tuple[float, str, Row[Any]]] = {}
+        for row in hits:
+            if not (cleared(row.compartment) and cleared(row.name_compartment)) or (
+                schema and row.schema != schema
+            ):
+                continue
+            score = float(row.score)
+            known = best.get(row.entity_id)
+            if known is None or (score, row.folded) < known[:2]:
+                best[row.entity_id] = (score, row.folded, row)
+        if len(best) >= offset + limit or len(hits) < cap:
+            break  # enough results, or every hit has been seen
+        cap *= HITS_PER_RESULT
+    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset : offset + limit]
+    return [(score, entity_id, row) for entity_id, (score, _, row) in ranked]
+
+
 def search_names(
     session: Session, actor: Actor, *, query: str, schema: str | None = None, limit: int = 20, offset: int = 0
 ) -> list[dict[str, Any]]:
     """Entities whose names contain every query word as a word prefix, best match first.
 
     The full-text index ranks the best ``HITS_PER_RESULT × (offset + limit)`` name hits, which
-    are then joined to their entities and filtered by clearance; only when that leaves too few
+    come with their entities and are filtered by clearance; only when that leaves too few
     results and there were more hits is the window widened. Ranking every hit of a common
     name ("muhammad") on every keystroke is what this avoids. The result is the same as
     ranking all hits: an entity's score is its best hit, and every entity in the top results
@@ -96,42 +161,12 @@ def search_names(
 
     The caller is responsible for the permission check and the audit record.
     """
-    tokens = query_tokens(query)
-    dialect = session.get_bind().dialect.name
-    entity_vis, params = _visibility_sql(actor, "e")
-    claim_vis, _ = _visibility_sql(actor, "ni")
-    params["match"] = _match_expression(dialect, tokens)
-    schema_sql = ""
-    if schema:
-        schema_sql = "AND e.schema = :schema"
-        params["schema"] = schema
-    # CROSS JOIN makes SQLite start from the few hit rows (left of it), as intended; without
-    # it the planner may walk the entity table instead (seconds at 10^5 persons).
-    hits_sql = text(_SQLITE_HITS if dialect == "sqlite" else _POSTGRESQL_HITS)
-    visible_hits = f"""
-        SELECT ni.id AS id, ni.entity_id AS entity_id, ni.folded AS folded
-        FROM name_index ni CROSS JOIN entity e
-        WHERE ni.id IN :ids AND e.id = ni.entity_id
-          AND {entity_vis} AND {claim_vis} {schema_sql}"""  # noqa: S608  # constant fragments; user text is bound
-    entities_sql = text(visible_hits).bindparams(bindparam("ids", expanding=True))
-    if "clearances" in params:
-        entities_sql = entities_sql.bindparams(bindparam("clearances", expanding=True))
-    cap = HITS_PER_RESULT * (offset + limit)
-    while True:
-        hits = session.execute(hits_sql, {"match": params["match"], "cap": cap}).all()
-        best: dict[str, tuple[float, str]] = {}
-        if hits:
-            scores = {row.id: float(row.score) for row in hits}
-            for row in session.execute(entities_sql, params | {"ids": list(scores)}):
-                score = scores[row.id]
-                if row.entity_id not in best or (score, row.folded) < best[row.entity_id]:
-                    best[row.entity_id] = (score, row.folded)
-        if len(best) >= offset + limit or len(hits) < cap:
-            break  # enough results, or every hit has been seen
-        cap *= HITS_PER_RESULT
-    ranked = sorted(best.items(), key=lambda item: (item[1][0], item[0]))[offset : offset + limit]
-    return [{"entity_id": entity_id, "score": score, "matched": matched}
-            for entity_id, (score, matched) in ranked]
+    return [
+        {"entity_id": entity_id, "score": score, "matched": row.folded}
+        for score, entity_id, row in _ranked(
+            session, actor, query=query, schema=schema, limit=limit, offset=offset
+        )
+    ]
 
 
 def search_entities(
@@ -143,21 +178,19 @@ def search_entities(
         raise InvalidInput("limit must be between 1 and 100 and offset ≥ 0", field="limit")
     schema_name = model().get(schema).name if schema else None
     candidate = query.strip().upper()
-    hits: list[dict[str, Any]]
+    results: list[dict[str, Any]]
     if ENTITY_ID.match(candidate):
         entity = session.get(Entity, candidate)
         visible = entity is not None and actor.cleared_for(entity.compartment)
-        hits = [{"entity_id": candidate, "score": 0.0, "matched": candidate}] if visible else []
+        results = [entity_summary(entity) | {"matched": candidate}] if entity is not None and visible else []
     else:
-        hits = search_names(session, actor, query=query, schema=schema_name, limit=limit, offset=offset)
-    entities = {
-        e.id: e for e in session.scalars(select(Entity).where(Entity.id.in_([h["entity_id"] for h in hits])))
-    }
-    results = [
-        entity_summary(entities[h["entity_id"]]) | {"matched": h["matched"]}
-        for h in hits
-        if h["entity_id"] in entities
-    ]
+        results = [
+            {"id": entity_id, "schema": row.schema, "caption": row.caption, "legal_status": row.legal_status,
+             "compartment": row.compartment, "matched": row.folded}  # as entity_summary, from the hit row
+            for _, entity_id, row in _ranked(
+                session, actor, query=query, schema=schema_name, limit=limit, offset=offset
+            )
+        ]
     audit.record(
         session,
         actor,

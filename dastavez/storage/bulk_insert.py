@@ -11,20 +11,29 @@ stored exactly as SQLAlchemy stores them) and sends the rows through
   statements of a few hundred rows: a third cheaper per row than ``executemany``, and a
   full-text index fed by a trigger (``name_fts``) is written once per statement instead of
   once per row, four times cheaper;
-- elsewhere (PostgreSQL's named parameters) through the driver's ``executemany``.
+- on PostgreSQL through ``COPY … FROM STDIN`` (psycopg's ``Cursor.copy``) in the session's
+  transaction: several times faster than ``executemany``, which runs one INSERT per row;
+- elsewhere through the driver's ``executemany``.
 
 A JSON value that repeats in a batch as the same object is serialised once.
+
+:func:`deferred_indexes` goes further for loads into an empty database: the secondary
+indexes of the tables being loaded are dropped for the load and built once at its end, from
+sorted data, instead of being updated at random places row by row.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, insert
+from sqlalchemy import Connection, Dialect, Table, bindparam, insert, text
 from sqlalchemy.orm import Session
+
+from dastavez.storage.engine import Database
 
 Processor = Callable[[Any], Any]
 ROWS_PER_STATEMENT = 400
@@ -83,6 +92,9 @@ class RowInserter:
         connection = session.connection()
         compiled = self._prepare(connection.dialect)
         processed = _processed_rows(rows, compiled.processors)
+        if connection.dialect.name == "postgresql":
+            self._copy(connection, processed)
+            return
         if compiled.order is None:
             connection.exec_driver_sql(compiled.sql, [dict(zip(self.columns, values, strict=True))
                                                       for values in processed])
@@ -99,6 +111,16 @@ class RowInserter:
             if sql is None:
                 sql = statements[len(chunk)] = compiled.head + ", ".join([compiled.row] * len(chunk))
             connection.exec_driver_sql(sql, tuple([value for row in chunk for value in row]))
+
+
+    def _copy(self, connection: Connection, rows: list[list[Any]]) -> None:
+        preparer = connection.dialect.identifier_preparer
+        columns = ", ".join(preparer.quote(name) for name in self.columns)
+        sql = f"COPY {preparer.format_table(self.table)} ({columns}) FROM STDIN"
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def _processed_rows(
@@ -127,3 +149,42 @@ def _max_variables(connection: Connection) -> int:
     driver = connection.connection.driver_connection
     getlimit = getattr(driver, "getlimit", None)  # sqlite3 from Python 3.11
     return int(getlimit(_SQLITE_LIMIT_VARIABLE_NUMBER)) if getlimit else _OLD_SQLITE_MAX_VARIABLES
+
+
+@contextmanager
+def deferred_indexes(db: Database, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the non-unique indexes of ``tables`` for the block and build them again after it.
+
+    For a load that starts from an empty database: building an index once from the loaded
+    rows is several times cheaper than keeping it in step row by row. The indexes are taken
+    from the database's own catalogue (``sqlite_master``, ``pg_indexes``), so each is built
+    again exactly as it was, including those made by raw SQL in migrations. Unique indexes
+    and primary keys stay: they check what is loaded. The indexes come back even when the
+    block fails; queries in the meantime still work, slowly.
+    """
+    with db.write() as session:
+        indexes = _secondary_indexes(session.connection(), tables)
+        quote = session.get_bind().dialect.identifier_preparer.quote
+        for name, _ in indexes:
+            session.execute(text(f"DROP INDEX {quote(name)}"))
+    try:
+        yield
+    finally:
+        with db.write() as session:
+            for _, ddl in indexes:
+                session.execute(text(ddl))
+
+
+_CATALOGUE = {  # (name, CREATE statement) of the indexes on some tables
+    "sqlite": "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+              "AND tbl_name IN :tables ORDER BY name",
+    "postgresql": "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                  "AND tablename IN :tables ORDER BY indexname",
+}
+
+
+def _secondary_indexes(connection: Connection, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(name, CREATE INDEX statement) of the non-unique indexes on ``tables``."""
+    query = text(_CATALOGUE[connection.dialect.name]).bindparams(bindparam("tables", expanding=True))
+    rows = connection.execute(query, {"tables": list(tables)})
+    return [(name, ddl) for name, ddl in rows if not ddl.upper().startswith("CREATE UNIQUE")]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dastavez.storage import ledger_tables, vault_tables  # noqa: F401  # registers their tables
+from dastavez.storage import (  # noqa: F401  # registers their tables
+    case_tables,
+    ledger_tables,
+    resolve_tables,
+    vault_tables,
+)
 from dastavez.storage.tables import Base
 
 METADATA = Base.metadata

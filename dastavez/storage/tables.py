@@ -154,6 +154,8 @@ class Entity(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: set while this entity is merged into another (entity resolution); lists and search skip it
+    merged_into: Mapped[str | None] = mapped_column(String(32), index=True)
 
 
 class Exhibit(Base):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,17 @@ from sqlalchemy import func, select
 
 import dastavez.access
 from dastavez.access.roles import ROLES
+from dastavez.cases.incidents import add_incident
+from dastavez.cases.list_versions import draft_version
+from dastavez.cases.parties import add_party
+from dastavez.cases.records import add_case
+from dastavez.cases.warrants import issue_warrant
 from dastavez.evidence import custody, verification
 from dastavez.evidence.authority import add_authority
 from dastavez.evidence.exhibits import register_exhibit, visible_exhibit
 from dastavez.registry.claims import add_claim
 from dastavez.registry.records import add_person, create_with_claims
+from dastavez.resolve.merge import merge_entities
 from dastavez.storage.tables import AuditEvent, Claim, Entity
 
 ROLES_YAML = Path(dastavez.access.__file__).parent / "roles.yaml"
@@ -51,6 +58,32 @@ class Upload:
 SHEET = Upload(
     files={"file": ("people.csv", b"Name\nImported Matrix Person\n", "text/csv")},
     data={"schema": "Person", "mapping": '{"Name": "name"}'},
+)
+
+FTM = Upload(
+    files={"file": ("people.json", b'{"id": "p-1", "schema": "Person", "properties": {"name": ["Ftm X"]}}',
+                    "application/octet-stream")},
+    data={},
+)
+UN_LIST = Upload(
+    files={"file": ("consolidated.xml", (
+        b'<?xml version="1.0" encoding="UTF-8"?><CONSOLIDATED_LIST dateGenerated="2026-01-01T00:00:00Z">'
+        b"<INDIVIDUALS><INDIVIDUAL><DATAID>1</DATAID><VERSIONNUM>1</VERSIONNUM><FIRST_NAME>ZARAK</FIRST_NAME>"
+        b"<UN_LIST_TYPE>Test</UN_LIST_TYPE><REFERENCE_NUMBER>ZZi.001</REFERENCE_NUMBER><LISTED_ON>2020-02-03"
+        b"</LISTED_ON><COMMENTS1/><LIST_TYPE><VALUE>UN List</VALUE></LIST_TYPE><INDIVIDUAL_ALIAS>"
+        b"<QUALITY>Good</QUALITY><ALIAS_NAME>Zarak Testi</ALIAS_NAME></INDIVIDUAL_ALIAS><INDIVIDUAL_ADDRESS/>"
+        b"<INDIVIDUAL_PLACE_OF_BIRTH/><INDIVIDUAL_DOCUMENT/><SORT_KEY/><SORT_KEY_LAST_MOD/></INDIVIDUAL>"
+        b"</INDIVIDUALS><ENTITIES><ENTITY><DATAID>2</DATAID><VERSIONNUM>1</VERSIONNUM><FIRST_NAME>TEST FRONT"
+        b"</FIRST_NAME><UN_LIST_TYPE>Test</UN_LIST_TYPE><REFERENCE_NUMBER>ZZe.001</REFERENCE_NUMBER><LISTED_ON>"
+        b"2020-02-03</LISTED_ON><COMMENTS1/><LIST_TYPE><VALUE>UN List</VALUE></LIST_TYPE><ENTITY_ALIAS/>"
+        b"<ENTITY_ADDRESS/><SORT_KEY/><SORT_KEY_LAST_MOD/></ENTITY></ENTITIES></CONSOLIDATED_LIST>"
+    ), "application/xml")},
+    data={},
+)
+NOTICES = Upload(
+    files={"file": ("notices.json", b'{"entity_id": "2021/10001", "forename": "ZARAK", "name": "TESTKHAN"}',
+                    "application/json")},
+    data={},
 )
 
 #: (method, path, body, permission). ``{person}`` and the like are filled from the seed;
@@ -88,6 +121,11 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
         "registry.write",
     ),
     ("POST", "/api/v1/imports/sheet", SHEET, "registry.write"),
+    ("POST", "/api/v1/imports/ftm", FTM, "registry.write"),
+    ("POST", "/api/v1/imports/ftm?list=matrix", FTM, "reference.import"),
+    ("POST", "/api/v1/imports/un-sc", UN_LIST, "reference.import"),
+    ("POST", "/api/v1/imports/interpol?type=red", NOTICES, "reference.import"),
+    ("GET", "/api/v1/exports/ftm", None, "registry.export"),
     (
         "POST",
         "/api/v1/memberships",
@@ -156,12 +194,69 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
         },
         "authority.write",
     ),
+    ("GET", "/api/v1/cases", None, "case.read"),
+    ("GET", "/api/v1/cases/offences", None, "case.read"),
+    ("GET", "/api/v1/cases/pending", None, "case.read"),
+    ("GET", "/api/v1/cases/dashboard?today=2026-06-15", None, "case.read"),
+    ("GET", "/api/v1/cases/{case}", None, "case.read"),
+    (
+        "POST",
+        "/api/v1/cases",
+        {"fir": "99/2026", "station": "PS Matrix", "district": "Kohsang", "sections": ["ATA 1997 s.7"]},
+        "case.write",
+    ),
+    ("POST", "/api/v1/cases/{case}/stage", {"stage": "report-submitted"}, "case.write"),
+    ("POST", "/api/v1/cases/{case}/parties", {"role": "witness", "name": "Matrix Witness"}, "case.write"),
+    ("POST", "/api/v1/cases/{case}/parties/{party}/custody", {"custody": "on-bail"}, "case.write"),
+    ("POST", "/api/v1/cases/{case}/hearings", {"date": "2026-01-20", "outcome": "held"}, "case.write"),
+    (
+        "POST",
+        "/api/v1/cases/{case}/warrants",
+        {"entity": "{person}", "kind": "arrest", "court": "ATC-I", "issued_on": "2026-01-15",
+         "reference": "W-M"},
+        "case.write",
+    ),
+    ("POST", "/api/v1/cases/{case}/warrants/{warrant}/status", {"status": "executed"}, "case.write"),
+    ("POST", "/api/v1/cases/{case}/links", {"exhibit": "{exhibit}"}, "case.write"),
+    ("GET", "/api/v1/incidents", None, "incident.read"),
+    ("GET", "/api/v1/incidents/{incident}", None, "incident.read"),
+    (
+        "POST",
+        "/api/v1/incidents",
+        {"occurred_at": "2026-03-14T21:10:00+05:00", "district": "Kohsang", "kind": "ied",
+         "target": "checkpost"},
+        "incident.write",
+    ),
+    ("POST", "/api/v1/incidents/{incident}/responsibility", {"organization": "{org}"}, "incident.write"),
+    ("POST", "/api/v1/incidents/{incident}/cases", {"case": "{case}"}, "incident.write"),
+    ("GET", "/api/v1/lists/leaders", None, "list.read"),
+    ("GET", "/api/v1/lists/leaders/export?format=csv", None, "list.read"),
+    ("GET", "/api/v1/lists/leaders/versions", None, "list.read"),
+    ("GET", "/api/v1/lists/leaders/versions/{list_version}", None, "list.read"),
+    ("POST", "/api/v1/lists/leaders/versions", {"note": "matrix"}, "list.draft"),
+    (
+        "POST",
+        "/api/v1/lists/leaders/versions/{list_version}/decision",
+        {"decision": "approved"},
+        "list.approve",
+    ),
     ("GET", "/api/v1/ledger/verify", None, "ledger.read"),
     ("GET", "/api/v1/ledger/proofs/0", None, "ledger.read"),
     ("GET", "/api/v1/ledger/consistency?old=1&new=2", None, "ledger.read"),
     ("GET", "/api/v1/ledger/checkpoints/latest", None, "ledger.read"),
     ("GET", "/api/v1/ledger/key", None, "ledger.read"),
     ("POST", "/api/v1/ledger/checkpoints", None, "ledger.checkpoint"),
+    ("GET", "/api/v1/screen?name=Akram%20Bloch&dob=1981", None, "registry.read"),
+    ("POST", "/api/v1/screen", {"queries": [{"name": "Akram Bloch"}, {"name": "Gul Khan"}]}, "registry.read"),
+    ("GET", "/api/v1/match?a=Muhammad%20Akram&b=Mohd%20Akram", None, "registry.read"),
+    ("POST", "/api/v1/dedupe/runs", {}, "dedupe.review"),
+    ("GET", "/api/v1/dedupe/pairs?status=all", None, "dedupe.review"),
+    ("GET", "/api/v1/dedupe/pairs/{person}/{twin}/judgements", None, "dedupe.review"),
+    ("POST", "/api/v1/dedupe/judgements", {"left": "{person}", "right": "{twin}", "decision": "unsure"},
+     "dedupe.review"),
+    ("POST", "/api/v1/merges", {"kept": "{merge_kept}", "merged": "{merge_dup}"}, "entity.merge"),
+    ("POST", "/api/v1/entities/{merged_twin}/unmerge", {}, "entity.merge"),
+    ("GET", "/api/v1/entities/{merged_twin}/merges", None, "registry.read"),
     ("GET", "/api/v1/audit", None, "audit.read"),
     ("GET", "/api/v1/users", None, "users.manage"),
     (
@@ -238,6 +333,20 @@ def seed(db, admin, make_actor) -> dict[str, str]:
         ).id
         claim_to_retract, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Ustad")
         claim_to_mark, _ = add_claim(session, admin, entity_id=person, prop="alias", value="Doctor")
+        case = add_case(session, admin, fir="1/2026", station="PS Matrix", district="Kohsang",
+                        sections=["ATA 1997 s.7"], registered_on="2026-01-10", court="ATC-I")
+        party = add_party(session, admin, case_id=case.id, role="accused", entity_id=person,
+                          custody="arrested")
+        warrant = issue_warrant(session, admin, case_id=case.id, entity_id=person, kind="non-bailable",
+                                court="ATC-I", issued_on="2026-01-12", reference="NBW 1/2026")
+        incident = add_incident(session, admin, occurred_at=datetime.fromisoformat("2026-01-09T20:00+05:00"),
+                                district="Kohsang", kind="armed-attack", target="levies post")
+        list_version = draft_version(session, admin, today=date(2026, 6, 15))
+        twin = add_person(session, admin, name="Mohd. Akram Bloch").id
+        merge_kept = add_person(session, admin, name="Tariq Hussain").id
+        merge_dup = add_person(session, admin, name="Tariq Husain").id
+        merged_twin = add_person(session, admin, name="M. Akram Bloch").id
+        merge_entities(session, admin, kept_id=twin, merged_id=merged_twin)
     target = make_actor("custodian").username
     return {
         "person": person,
@@ -250,6 +359,15 @@ def seed(db, admin, make_actor) -> dict[str, str]:
         "claim_to_retract": claim_to_retract.id,
         "claim_to_mark": claim_to_mark.id,
         "target": target,
+        "case": case.id,
+        "party": str(party.id),
+        "warrant": str(warrant.id),
+        "incident": incident.id,
+        "list_version": str(list_version.id),
+        "twin": twin,
+        "merge_kept": merge_kept,
+        "merge_dup": merge_dup,
+        "merged_twin": merged_twin,
     }
 
 

@@ -6,15 +6,25 @@ from dastavez.api.routes import (
     admin,
     auth,
     authorities,
+    cases,
     claims,
+    dedupe,
     entities,
     evidence,
     exhibits,
     health,
     imports,
+    incidents_records,
     ledger,
+    lists_leaders,
+    screening,
+    transfer,
 )
 
 router = APIRouter()
 for module in (health, auth, entities, claims, exhibits, evidence, authorities, ledger, imports, admin):
+    router.include_router(module.router)
+for module in (screening, transfer, dedupe):
+    router.include_router(module.router)
+for module in (cases, incidents_records, lists_leaders):
     router.include_router(module.router)
