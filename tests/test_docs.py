@@ -32,3 +32,19 @@ def test_readme_shows_the_two_commands_and_links_existing_docs():
 
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_the_permission_table_in_access_md_matches_roles_yaml():
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    raw = yaml.safe_load((root / "dastavez" / "access" / "roles.yaml").read_text(encoding="utf-8"))
+    roles = ["admin", "supervisor", "analyst", "custodian", "prosecutor", "liaison", "auditor"]
+    table = {}
+    for line in (root / "docs" / "access.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] in raw["permissions"]:
+            table[cells[0]] = {role for role, cell in zip(roles, cells[1:8], strict=True) if cell == "✓"}
+    assert set(table) == set(raw["permissions"]), "every permission has a row in docs/access.md"
+    for permission, granted in table.items():
+        assert granted == {r for r in roles if permission in raw["roles"][r]["permissions"]}, permission

@@ -50,7 +50,9 @@ from dastavez.storage.tables import Claim, Entity, Exhibit, LegalStatusChange, P
 DEFAULT_SEED = 20261128
 PERSONS_PER_SCALE = 300
 MAX_SCALE = 1000
-CHUNK_PERSONS = 2_000
+#: Background persons per transaction: few, large transactions, as each commit writes again every
+#: index page its claims touched (they land at random places in the claim indexes).
+CHUNK_PERSONS = 30_000
 PERSONS_PER_FRONT = 150  # background members per new front organisation
 PERSONS_PER_REGISTER = 25  # background members named in one seized register or dataset
 #: The groups' home districts, in the order of ``names.FICTIONAL_GROUPS``.

@@ -40,7 +40,7 @@ from dastavez.registry.ids import CROCKFORD, claim_id, new_entity_id
 from dastavez.registry.legal_status import clean_status_change
 from dastavez.registry.search import SEARCH_PROPS, name_search_deferred
 from dastavez.registry.value_cache import ValueCache
-from dastavez.storage.bulk_insert import RowInserter, deferred_indexes
+from dastavez.storage.bulk_insert import RowInserter, deferred_foreign_keys, deferred_indexes
 from dastavez.storage.engine import Database
 from dastavez.storage.tables import (
     Base,
@@ -56,9 +56,10 @@ from dastavez.storage.tables import (
 )
 
 BATCH_SIZE = 5_000
-#: SQLite page cache for the connection while it loads (KiB): a load inserts at random places
-#: in the claim indexes, which outgrow the default 2 MB cache after a few ten thousand claims.
-SQLITE_LOAD_CACHE_KIB = 200 * 1024
+#: SQLite page cache for the connection while it loads (KiB), a limit rather than memory taken
+#: up front: a load inserts at random places in the claim indexes, whose pages are then written
+#: again at each commit and each spill of the cache. 1 GiB holds a scale-300 demo (0.5 GB).
+SQLITE_LOAD_CACHE_KIB = 1024 * 1024
 _ONE_MICROSECOND = timedelta(microseconds=1)
 _TABLES = Base.metadata.tables  # Core tables: no per-row ORM work
 #: How validity windows, effective dates and proscription dates are read.
@@ -69,27 +70,37 @@ CLAIM_COLUMNS = ("id", "entity_id", "prop", "value", "normalised", "value_key", 
                  "locator", "valid_from", "valid_to", "confidence", "status", "compartment", "author",
                  "created_at")
 NAME_COLUMNS = ("claim_id", "entity_id", "compartment", "folded")
+ENTITY_COLUMNS = ("id", "schema", "caption", "compartment", "legal_status", "created_at", "created_by",
+                  "updated_at")
 _CLAIM_ROWS = RowInserter(_TABLES[Claim.__tablename__], CLAIM_COLUMNS)
 _NAME_ROWS = RowInserter(_TABLES[NameIndex.__tablename__], NAME_COLUMNS)
+_ENTITY_ROWS = RowInserter(_TABLES[Entity.__tablename__], ENTITY_COLUMNS)
 _BY_ENTITY_AND_PROP = itemgetter(1, 2)
 _BY_ENTITY = itemgetter(1)
 
 
-#: The tables a bulk load fills, whose secondary indexes :func:`loading_in_bulk` defers.
+#: The tables a bulk load fills, whose secondary indexes :func:`loading_in_bulk` defers ...
 LOADED_TABLES = (Entity.__tablename__, Claim.__tablename__, NameIndex.__tablename__)
+#: ... but for the one the loader reads through (the stored claims of an entity it did not make).
+KEPT_INDEXES = ("ix_claim_entity_prop",)
 
 
 @contextmanager
 def loading_in_bulk(db: Database) -> Iterator[None]:
     """Around a load of many batches into a database that starts (nearly) empty, such as
     the demo scenario: the secondary indexes of the loaded tables and the name search index
-    are built once at the end instead of being kept in step row by row, and PostgreSQL's
-    planner statistics are refreshed for the new data (its autovacuum may be off, or late).
+    are built once at the end instead of being kept in step row by row, PostgreSQL checks
+    the foreign keys of all loaded rows at once at the end, and its planner statistics are
+    refreshed for the new data (its autovacuum may be off, or late).
 
     Not for loads into a populated registry: rebuilding its indexes would cost more than
     the load saves, and searches would miss names until the end.
     """
-    with deferred_indexes(db, LOADED_TABLES), name_search_deferred(db):
+    with (
+        deferred_foreign_keys(db, LOADED_TABLES),  # checked after the indexes are back
+        deferred_indexes(db, LOADED_TABLES, keep=KEPT_INDEXES),
+        name_search_deferred(db),
+    ):
         yield
     if db.dialect == "postgresql":
         with db.write() as session:
@@ -482,12 +493,11 @@ class BulkLoader:
             rows = []
             for entity_id in self._pending_entities:
                 state = self._entities[entity_id]
-                rows.append({"id": entity_id, "schema": state.schema.name, "caption": state.caption(),
-                             "compartment": state.compartment, "legal_status": state.legal_status,
-                             "created_at": state.created_at, "created_by": self.actor.username,
-                             "updated_at": state.updated_at})
+                rows.append((entity_id, state.schema.name, state.caption(), state.compartment,
+                             state.legal_status, state.created_at, self.actor.username,
+                             state.updated_at))  # in the order of ENTITY_COLUMNS
                 state.stored = True
-            execute(insert(_TABLES[Entity.__tablename__]), rows)
+            _ENTITY_ROWS.insert(self.session, rows)
             batch.entities, self._pending_entities = len(rows), []
         if self._to_check:
             self._drop_stored_claims(batch)
@@ -508,12 +518,12 @@ class BulkLoader:
             execute(insert(_TABLES[Proscription.__tablename__]), self._proscription_rows)
             batch.proscriptions, self._proscription_rows = len(self._proscription_rows), []
         if self._dirty:
-            rows = [{"b_id": entity_id, "b_caption": state.caption(), "b_status": state.legal_status,
-                     "b_updated": state.updated_at}
-                    for entity_id in self._dirty for state in (self._entities[entity_id],)]
+            changes = [{"b_id": entity_id, "b_caption": state.caption(), "b_status": state.legal_status,
+                        "b_updated": state.updated_at}
+                       for entity_id in self._dirty for state in (self._entities[entity_id],)]
             execute(update(_TABLES[Entity.__tablename__]).where(Entity.id == bindparam("b_id")).values(
                 caption=bindparam("b_caption"), legal_status=bindparam("b_status"),
-                updated_at=bindparam("b_updated")), rows)
+                updated_at=bindparam("b_updated")), changes)
             self._dirty = {}
 
     def _drop_stored_claims(self, batch: BulkCounts) -> None:

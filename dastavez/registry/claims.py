@@ -79,6 +79,8 @@ def add_claim(
     """Add a claim; returns it and whether it is new (an identical live claim is returned as is)."""
     actor.require("registry.write")
     entity = visible_entity(session, actor, entity_id)
+    if entity.merged_into is not None:
+        raise Conflict(f"{entity.id} was merged into {entity.merged_into}: add claims there", field="entity")
     spec = model().get(entity.schema).prop(prop)
     cleaned = clean_value(spec, value, region=region)
     if spec.type == "entity":

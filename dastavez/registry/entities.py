@@ -154,7 +154,8 @@ def list_entities(
     actor.require("registry.read")
     if page < 1 or not 1 <= per_page <= 500:
         raise InvalidInput("page must be ≥ 1 and per_page between 1 and 500", field="page")
-    query = select(Entity).where(actor.visible(Entity.compartment))
+    # A merged entity lives on in its survivor (entity resolution); lists show the survivor only.
+    query = select(Entity).where(actor.visible(Entity.compartment), Entity.merged_into.is_(None))
     if schema:
         query = query.where(Entity.schema == model().get(schema).name)
     if legal_status:

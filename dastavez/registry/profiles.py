@@ -40,7 +40,7 @@ def _visible(column: Any, cleared: bool) -> Any:
 
 _ENTITY = select(
     Entity.id, Entity.schema, Entity.caption, Entity.compartment, Entity.legal_status, Entity.created_by,
-    Entity.created_at,
+    Entity.created_at, Entity.merged_into,
 ).where(Entity.id == bindparam("entity_id"))
 
 
@@ -168,6 +168,7 @@ def profile(session: Session, actor: Actor, entity_id: str) -> dict[str, Any]:
         "caption": entity.caption,
         "compartment": entity.compartment,
         "legal_status": entity.legal_status,
+        "merged_into": entity.merged_into,
         "created_by": entity.created_by,
         "created_at": entity.created_at.isoformat(),
         "claims": [claim_view(c) | {"exhibit_title": c.exhibit_title} for c in own],

@@ -36,24 +36,27 @@ ENTITY_ID = re.compile(r"^[A-Z]{2,4}-[0-9A-Z]{6,16}$")
 @contextmanager
 def name_search_deferred(db: Database) -> Iterator[None]:
     """Around a bulk load on SQLite: the FTS5 index ``name_fts`` is built once at the end
-    (its ``rebuild`` command) instead of by the insert trigger, statement by statement.
+    (its ``rebuild`` command) instead of by the triggers on ``name_index``, statement by
+    statement; the triggers are dropped meanwhile and made again from their own DDL.
 
-    Names added meanwhile, by anyone, are found again after the block. On PostgreSQL the
-    search index is an ordinary (GIN) index, deferred with the others by
+    Names added or removed meanwhile, by anyone, are in step again after the block. On
+    PostgreSQL the search index is an ordinary (GIN) index, deferred with the others by
     ``storage.bulk_insert.deferred_indexes``.
     """
     if db.dialect != "sqlite":
         yield
         return
     with db.write() as session:
-        trigger = session.execute(text(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'name_index_ai'")).scalar_one()
-        session.execute(text("DROP TRIGGER name_index_ai"))
+        triggers = session.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'name_index'")).all()
+        for name, _ in triggers:
+            session.execute(text(f'DROP TRIGGER "{name}"'))
     try:
         yield
     finally:
         with db.write() as session:
-            session.execute(text(trigger))
+            for _, ddl in triggers:
+                session.execute(text(ddl))
             session.execute(text("INSERT INTO name_fts(name_fts) VALUES ('rebuild')"))
 
 

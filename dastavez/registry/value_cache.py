@@ -27,15 +27,18 @@ class ValueCache:
         key = (spec.type, spec.format, spec.values, region, raw)
         cleaned = self._values.get(key)
         if cleaned is None:
-            cleaned = clean_value(spec, raw, region=region)
+            cleaned = self._share_qualifiers(clean_value(spec, raw, region=region))
             if spec.type in _UNIQUE_TYPES:
                 return cleaned
             if len(self._values) >= self.max_entries:
                 self._values.clear()
-            # Equal qualifiers become one object, so a batch serialises each JSON text once.
-            if all(type(item) is str for item in cleaned.qualifiers.values()):
-                shared = self._qualifiers.setdefault(tuple(cleaned.qualifiers.items()), cleaned.qualifiers)
-                if shared is not cleaned.qualifiers:
-                    cleaned = Cleaned(cleaned.value, cleaned.normalised, shared)
             self._values[key] = cleaned
+        return cleaned
+
+    def _share_qualifiers(self, cleaned: Cleaned) -> Cleaned:
+        """Equal qualifiers become one object, so a batch serialises each JSON text once."""
+        if all(type(item) is str for item in cleaned.qualifiers.values()):
+            shared = self._qualifiers.setdefault(tuple(cleaned.qualifiers.items()), cleaned.qualifiers)
+            if shared is not cleaned.qualifiers:
+                return Cleaned(cleaned.value, cleaned.normalised, shared)
         return cleaned

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pyarrow as pa
@@ -76,6 +77,9 @@ def _telling_words(parts: list[NamePart]) -> list[NamePart]:
     return [p for p in parts if p.weight >= TELLING_WEIGHT] or parts
 
 
+# Common names recur (a registry holds many a Muhammad Akram Khan): a run keeps its own cache of
+# features rather than lean on analyse_name's, which screening queries share.
+@lru_cache(maxsize=1 << 16)
 def name_features(name: str) -> NameFeatures | None:
     """Given name, family name, their keys and the father's name of one full name.
 
@@ -117,6 +121,7 @@ def split_name_features(given: str | None, surname: str | None) -> NameFeatures:
     )
 
 
+@lru_cache(maxsize=1 << 16)
 def father_features(name: str) -> str | None:
     return " ".join(p.canonical for p in analyse_name(name).parts) or None
 

@@ -60,13 +60,26 @@ def with_prefixes(keys: Iterable[str]) -> set[str]:
     return out
 
 
+def pair_keys(keys: Iterable[str]) -> set[str]:
+    """Every pair of a name's word keys (``2:p:HMD|p:KHN``): a key two names share only when
+    they share two words, so one look-up finds few, likely candidates among millions."""
+    words = sorted({key for key in keys if key.startswith(("p:", "w:"))})
+    return {f"2:{a}|{b}"[:64] for i, a in enumerate(words) for b in words[i + 1 :]}
+
+
+def filing_keys(keys: Iterable[str]) -> set[str]:
+    """What a name is filed under: its keys, their prefixes and their pairs."""
+    keys = set(keys)
+    return with_prefixes(keys) | pair_keys(keys)
+
+
 def name_keys(
     owner: str, source: str, names: Iterable[str], compartment: str | None = None
 ) -> list[dict[str, Any]]:
     """Rows of the screening index for these names: one per (name, index key)."""
     rows = []
     for name in dict.fromkeys(n for n in names if n and n.strip()):
-        for key in sorted(with_prefixes(analyse_name(name).index_keys)):
+        for key in sorted(filing_keys(analyse_name(name).index_keys)):
             rows.append(
                 {
                     "key": key[:64],

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -28,16 +28,16 @@ from dastavez.resolve.facts import (
     compare_facts,
     facts_of_reference,
 )
-from dastavez.resolve.names import analyse_name, compare_names, name_score
-from dastavez.resolve.reference import with_prefixes
+from dastavez.resolve.names import NameAnalysis, analyse_name, compare_names, name_score
+from dastavez.resolve.reference import pair_keys, with_prefixes
 from dastavez.storage.resolve_tables import NameKey, ReferenceRecord
 from dastavez.storage.tables import Claim, Entity
 
 REGISTRY = "registry"
 #: candidates whose best name scores below this are not reported
 MIN_NAME_SCORE = 0.5
-#: index rows read per query at most: a key shared by very many names is a weak key
-MAX_ROWS = 20_000
+#: names scored per look-up at most: those filed under the most of the query's keys
+MAX_NAMES = 300
 
 
 @dataclass(frozen=True)
@@ -70,22 +70,39 @@ class _Found:
         }
 
 
-def _candidates(
-    session: Session, actor: Actor, keys: frozenset[str], sources: tuple[str, ...] | None
-) -> dict[str, tuple[str, set[str]]]:
-    """owner -> (source, names) for every name filed under one of ``keys``."""
-    if not keys:
-        return {}
+def _by_keys(
+    session: Session,
+    actor: Actor,
+    keys: set[str],
+    sources: tuple[str, ...] | None,
+    found: dict[str, tuple[str, set[str]]],
+) -> None:
+    """Add the names filed under the most of ``keys`` (at most ``MAX_NAMES`` of them) to ``found``."""
+    hits = func.count().label("hits")
     statement = (
-        select(NameKey.owner, NameKey.source, NameKey.name)
+        select(NameKey.owner, NameKey.source, NameKey.name, hits)
         .where(NameKey.key.in_(sorted(keys)), actor.visible(NameKey.compartment))
-        .limit(MAX_ROWS)
+        .group_by(NameKey.owner, NameKey.source, NameKey.name)
+        .order_by(hits.desc(), NameKey.owner)
+        .limit(MAX_NAMES)
     )
     if sources:
         statement = statement.where(NameKey.source.in_(sources))
-    found: dict[str, tuple[str, set[str]]] = {}
-    for owner, source, name in session.execute(statement):
+    for owner, source, name, _ in session.execute(statement):
         found.setdefault(owner, (source, set()))[1].add(name)
+
+
+def _candidates(
+    session: Session, actor: Actor, analysis: NameAnalysis, sources: tuple[str, ...] | None, limit: int
+) -> dict[str, tuple[str, set[str]]]:
+    """owner -> (source, names) worth scoring: first the names sharing two words with the query
+    (pair keys: few and likely), then, if those are too few, those sharing the most single keys."""
+    found: dict[str, tuple[str, set[str]]] = {}
+    pairs = pair_keys(analysis.index_keys | analysis.blocking_keys)
+    if pairs:
+        _by_keys(session, actor, pairs, sources, found)
+    if len(found) < max(2 * limit, 20):  # the rarer words alone: a common one would match everyone
+        _by_keys(session, actor, with_prefixes(analysis.blocking_keys or analysis.index_keys), sources, found)
     return found
 
 
@@ -120,9 +137,8 @@ def screen_one(
 ) -> list[dict[str, Any]]:
     """Ranked candidates for one query (no audit: the callers record one event per request)."""
     analysis = analyse_name(query.name)
-    keys = frozenset(with_prefixes(analysis.blocking_keys or analysis.index_keys))
     scored: list[tuple[float, str, str, str]] = []  # name score, owner, source, best name
-    for owner, (source, names) in _candidates(session, actor, keys, sources).items():
+    for owner, (source, names) in _candidates(session, actor, analysis, sources, limit).items():
         best_name = max(sorted(names), key=lambda n: name_score(analysis, n))  # ties: Latin first
         best_score = name_score(analysis, best_name)
         if best_score >= MIN_NAME_SCORE:

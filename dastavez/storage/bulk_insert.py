@@ -15,11 +15,14 @@ stored exactly as SQLAlchemy stores them) and sends the rows through
   transaction: several times faster than ``executemany``, which runs one INSERT per row;
 - elsewhere through the driver's ``executemany``.
 
-A JSON value that repeats in a batch as the same object is serialised once.
+A JSON value that repeats in a batch as the same object is serialised once; the other
+values are processed a column at a time.
 
-:func:`deferred_indexes` goes further for loads into an empty database: the secondary
-indexes of the tables being loaded are dropped for the load and built once at its end, from
-sorted data, instead of being updated at random places row by row.
+:func:`deferred_indexes` and :func:`deferred_foreign_keys` go further for loads into an
+empty database: the secondary indexes of the tables being loaded are dropped for the load
+and built once at its end, instead of being updated at random places row by row, and on
+PostgreSQL the foreign keys are checked once for all rows at the end instead of by a
+trigger per row.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Dialect, Table, bindparam, insert, text
+from sqlalchemy import JSON, Connection, Dialect, Table, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 from dastavez.storage.engine import Database
@@ -45,8 +48,9 @@ _OLD_SQLITE_MAX_VARIABLES = 999
 @dataclass(frozen=True)
 class _Compiled:
     sql: str
-    order: tuple[int, ...] | None  # column positions in bind order, for positional dialects
-    processors: tuple[tuple[int, Processor], ...]
+    order: tuple[int, ...] | None  # column positions in bind order, if not that of ``columns``
+    processors: tuple[tuple[int, Processor, bool], ...]  # (column, processor, JSON: memoise it)
+    positional: bool
     head: str | None = None  # "INSERT INTO t (…) VALUES " when rows can share one statement
     row: str | None = None  # "(?, ?, …)"
 
@@ -74,12 +78,14 @@ class RowInserter:
                 column_type = self.table.c[name].type.dialect_impl(dialect)  # the dialect's own type
                 process = column_type.bind_processor(dialect)
                 if process is not None:
-                    processors.append((index, process))
+                    processors.append((index, process, isinstance(self.table.c[name].type, JSON)))
+            order = tuple(self.columns.index(name) for name in names) if compiled.positional else None
             sql = str(compiled)
             match = _VALUES.match(sql) if compiled.positional else None
             prepared = self._compiled[dialect.name] = _Compiled(
                 sql=sql,
-                order=tuple(self.columns.index(name) for name in names) if compiled.positional else None,
+                order=None if order == tuple(range(len(self.columns))) else order,
+                positional=compiled.positional,
                 processors=tuple(processors),
                 head=match["head"] if match else None,
                 row=match["row"] if match else None,
@@ -95,23 +101,23 @@ class RowInserter:
         if connection.dialect.name == "postgresql":
             self._copy(connection, processed)
             return
-        if compiled.order is None:
+        if not compiled.positional:
             connection.exec_driver_sql(compiled.sql, [dict(zip(self.columns, values, strict=True))
                                                       for values in processed])
             return
-        ordered = [tuple([values[i] for i in compiled.order]) for values in processed]
+        if compiled.order is not None:
+            processed = [[values[i] for i in compiled.order] for values in processed]
         if compiled.head is None or compiled.row is None:
-            connection.exec_driver_sql(compiled.sql, ordered)
+            connection.exec_driver_sql(compiled.sql, [tuple(values) for values in processed])
             return
         page = max(1, min(ROWS_PER_STATEMENT, _max_variables(connection) // len(self.columns)))
         statements: dict[int, str] = {}
-        for start in range(0, len(ordered), page):
-            chunk = ordered[start:start + page]
+        for start in range(0, len(processed), page):
+            chunk = processed[start:start + page]
             sql = statements.get(len(chunk))
             if sql is None:
                 sql = statements[len(chunk)] = compiled.head + ", ".join([compiled.row] * len(chunk))
             connection.exec_driver_sql(sql, tuple([value for row in chunk for value in row]))
-
 
     def _copy(self, connection: Connection, rows: list[list[Any]]) -> None:
         preparer = connection.dialect.identifier_preparer
@@ -124,24 +130,21 @@ class RowInserter:
 
 
 def _processed_rows(
-    rows: Sequence[Sequence[Any]], processors: tuple[tuple[int, Processor], ...]
+    rows: Sequence[Sequence[Any]], processors: tuple[tuple[int, Processor, bool], ...]
 ) -> list[list[Any]]:
-    if not processors:
-        return [list(row) for row in rows]
-    memo: dict[int, tuple[Any, Any]] = {}
-    out = []
-    for row in rows:
-        values = list(row)
-        for index, process in processors:
+    out = [list(row) for row in rows]
+    for index, process, memoise in processors:
+        if not memoise:
+            for values in out:
+                values[index] = process(values[index])
+            continue
+        memo: dict[int, tuple[Any, Any]] = {}  # id -> (value, processed): a JSON value, mutable
+        for values in out:
             value = values[index]
-            if isinstance(value, dict | list):  # mutable, so memoised by identity
-                hit = memo.get(id(value))
-                if hit is None or hit[0] is not value:
-                    hit = memo[id(value)] = (value, process(value))
-                values[index] = hit[1]
-            else:
-                values[index] = process(value)
-        out.append(values)
+            hit = memo.get(id(value))
+            if hit is None or hit[0] is not value:
+                hit = memo[id(value)] = (value, process(value))
+            values[index] = hit[1]
     return out
 
 
@@ -152,8 +155,9 @@ def _max_variables(connection: Connection) -> int:
 
 
 @contextmanager
-def deferred_indexes(db: Database, tables: Sequence[str]) -> Iterator[None]:
-    """Drop the non-unique indexes of ``tables`` for the block and build them again after it.
+def deferred_indexes(db: Database, tables: Sequence[str], *, keep: Sequence[str] = ()) -> Iterator[None]:
+    """Drop the non-unique indexes of ``tables`` (but those named in ``keep``, which the load
+    itself reads through) for the block and build them again after it.
 
     For a load that starts from an empty database: building an index once from the loaded
     rows is several times cheaper than keeping it in step row by row. The indexes are taken
@@ -163,7 +167,8 @@ def deferred_indexes(db: Database, tables: Sequence[str]) -> Iterator[None]:
     block fails; queries in the meantime still work, slowly.
     """
     with db.write() as session:
-        indexes = _secondary_indexes(session.connection(), tables)
+        indexes = [(name, ddl) for name, ddl in _secondary_indexes(session.connection(), tables)
+                   if name not in keep]
         quote = session.get_bind().dialect.identifier_preparer.quote
         for name, _ in indexes:
             session.execute(text(f"DROP INDEX {quote(name)}"))
@@ -173,6 +178,41 @@ def deferred_indexes(db: Database, tables: Sequence[str]) -> Iterator[None]:
         with db.write() as session:
             for _, ddl in indexes:
                 session.execute(text(ddl))
+
+
+@contextmanager
+def deferred_foreign_keys(db: Database, tables: Sequence[str]) -> Iterator[None]:
+    """On PostgreSQL, drop the foreign keys of ``tables`` for the block and add them again
+    after it, checking every row then.
+
+    PostgreSQL checks a foreign key with a trigger per inserted row, which cost more than
+    the row itself; adding the key back checks all rows in one join. The keys come back first
+    ``NOT VALID`` (in force for new rows at once) and are then validated: if a row breaks
+    one, the error names it and the key stays in force for new rows. SQLite checks its keys
+    with an index look-up per row, cheap enough to keep.
+    """
+    if db.dialect != "postgresql":
+        yield
+        return
+    with db.write() as session:
+        keys = session.execute(
+            text("SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+                 "FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                 "WHERE c.contype = 'f' AND t.relnamespace = current_schema()::regnamespace "
+                 "AND t.relname IN :tables ORDER BY 1, 2").bindparams(bindparam("tables", expanding=True)),
+            {"tables": list(tables)},
+        ).all()
+        for table, name, _ in keys:
+            session.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    try:
+        yield
+    finally:
+        with db.write() as session:
+            for table, name, definition in keys:
+                session.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID'))
+        with db.write() as session:
+            for table, name, _ in keys:
+                session.execute(text(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"'))
 
 
 _CATALOGUE = {  # (name, CREATE statement) of the indexes on some tables

@@ -88,6 +88,26 @@ def test_names_become_comparable_features():
     assert name_features("   ") is None
 
 
+def test_brothers_are_not_one_man():
+    """Same father, same family name, other given names: the father's agreement must not count
+    as if it were independent of the given names."""
+    rows = []
+    for record_id, name, born in (("A", "Anees Mehboob Bhatti s/o Shahzad Bhatti", "1994-03-02"),
+                                  ("B", "Waqas Mehboob Bhatti s/o Shahzad Bhatti", "1988-02-23"),
+                                  ("C", "Anis Mehboob Bhatti s/o Shahzad Bhatti", "1994-03-02")):
+        builder = RecordBuilder(record_id)
+        builder.add("name", name, name.lower())
+        builder.add("birthDate", born, born)
+        rows.append(builder.build())
+    assert rows[0]["given_key"] == rows[1]["given_key"]  # they block together on Mehboob ...
+    assert rows[0]["given_sound"] != rows[1]["given_sound"]  # ... but do not sound the same
+    result = link_records(records_table(rows), threshold=-50)
+    weights = {pair["left"] + pair["right"]: pair for pair in result.pairs.to_pylist()}
+    assert weights["AC"]["weight"] > 0 > weights["AB"]["weight"]
+    levels = {c["column"]: c["levels"] for c in result.comparisons}
+    assert levels["father_name"][weights["AB"]["gamma_father_name"]].startswith("the same, but the given")
+
+
 def test_a_record_takes_its_features_from_claims():
     builder = RecordBuilder("PER-1")
     for prop, value, normalised in [
