@@ -40,15 +40,20 @@ def latest(session: Session, exhibit_id: str) -> Verification | None:
 
 
 def status_of(exhibit: Exhibit, verification: Verification | None) -> str:
-    if exhibit.integrity == "broken":
+    if verification is None:
+        return _status(exhibit.integrity, None, None)
+    return _status(exhibit.integrity, verification.result, verification.review_decision)
+
+
+def _status(integrity: str, result: str | None, decision: str | None) -> str:
+    """The one rule: broken integrity overrides; only a confirmed pass is verified."""
+    if integrity == "broken":
         return "integrity-broken"
-    if verification is None or verification.review_decision == "rejected":
+    if result is None or decision == "rejected":
         return "unverified"
-    if verification.review_decision is None:
+    if decision is None:
         return "pending-review"
-    if verification.result == "passed":
-        return "verified"
-    return "failed" if verification.result == "failed" else "unverified"
+    return {"passed": "verified", "failed": "failed"}.get(result, "unverified")
 
 
 def statuses(session: Session, exhibits: list[Exhibit]) -> dict[str, str]:
@@ -170,3 +175,20 @@ def history(session: Session, exhibit_id: str) -> list[dict[str, Any]]:
         select(Verification).where(Verification.exhibit_id == exhibit_id).order_by(Verification.id)
     )
     return [verification_view(v) for v in rows]
+
+
+def statuses_by_id(session: Session, exhibit_ids: set[str]) -> dict[str, str]:
+    """Verification status of the given exhibits, by id, in two queries (for claims citing them)."""
+    if not exhibit_ids:
+        return {}
+    ids = sorted(exhibit_ids)
+    integrity = dict(session.execute(select(Exhibit.id, Exhibit.integrity).where(Exhibit.id.in_(ids))).all())
+    newest: dict[str, tuple[str, str | None]] = {}
+    rows = session.execute(
+        select(Verification.exhibit_id, Verification.result, Verification.review_decision)
+        .where(Verification.exhibit_id.in_(ids))
+        .order_by(Verification.id)
+    )
+    for exhibit_id, result, decision in rows:
+        newest[exhibit_id] = (result, decision)
+    return {eid: _status(state, *newest.get(eid, (None, None))) for eid, state in integrity.items()}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
+from dastavez.evidence import verification
 from dastavez.exc import NotFound
 from dastavez.model.schema import model
 from dastavez.registry.claims import claim_view
@@ -87,13 +88,20 @@ _OTHERS = {
 }
 
 
-def _properties(schema: str, claims: list[Row[Any]]) -> list[dict[str, Any]]:
+def _support(claim: Row[Any], cited: dict[str, str]) -> dict[str, Any]:
+    status = cited.get(claim.exhibit_id) if claim.exhibit_id else None
+    return {
+        "exhibit_title": claim.exhibit_title,
+        "exhibit_status": status,
+        "exhibit_status_label": verification.LABELS[status] if status else None,
+    }
+
+
+def _properties(schema: str, claims: list[Row[Any]], cited: dict[str, str]) -> list[dict[str, Any]]:
     spec = model().get(schema)
     by_prop: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for claim in claims:
-        view = claim_view(claim)
-        view["exhibit_title"] = claim.exhibit_title
-        by_prop[claim.prop].append(view)
+        by_prop[claim.prop].append(claim_view(claim) | _support(claim, cited))
     return [
         {"prop": name, "label": prop.label, "type": prop.type, "claims": by_prop[name]}
         for name, prop in spec.properties.items()
@@ -102,7 +110,11 @@ def _properties(schema: str, claims: list[Row[Any]]) -> list[dict[str, Any]]:
 
 
 def _links(
-    session: Session, entity_id: str, claims: dict[str, list[Row[Any]]], params: dict[str, Any]
+    session: Session,
+    entity_id: str,
+    claims: dict[str, list[Row[Any]]],
+    params: dict[str, Any],
+    cited: dict[str, str],
 ) -> list[dict[str, Any]]:
     """Link entities (memberships, associates, identifications, addresses) that point here."""
     if not claims:
@@ -138,7 +150,7 @@ def _links(
                 else None,
                 "values": values,
                 "supported": any(c.exhibit_id for c in live),
-                "properties": _properties(first.entity_schema, link_claims),
+                "properties": _properties(first.entity_schema, link_claims, cited),
             }
         )
     return result
@@ -160,6 +172,10 @@ def profile(session: Session, actor: Actor, entity_id: str) -> dict[str, Any]:
         else:
             linked[row.entity_id].append(row)
     live = [c for c in own if c.status in LIVE]
+    # what a reader must see beside every citation: whether the exhibit is verified
+    cited = verification.statuses_by_id(
+        session, {c.exhibit_id for rows in (own, *linked.values()) for c in rows if c.exhibit_id}
+    )
     spec = model().get(entity.schema)
     view: dict[str, Any] = {
         "id": entity.id,
@@ -171,9 +187,9 @@ def profile(session: Session, actor: Actor, entity_id: str) -> dict[str, Any]:
         "merged_into": entity.merged_into,
         "created_by": entity.created_by,
         "created_at": entity.created_at.isoformat(),
-        "claims": [claim_view(c) | {"exhibit_title": c.exhibit_title} for c in own],
-        "properties": _properties(entity.schema, own),
-        "links": _links(session, entity.id, linked, params),
+        "claims": [claim_view(c) | _support(c, cited) for c in own],
+        "properties": _properties(entity.schema, own, cited),
+        "links": _links(session, entity.id, linked, params, cited),
         "counts": {
             "claims": len(own),
             "live": len(live),

@@ -235,3 +235,28 @@ def test_statuses_in_one_query_equal_status_of_each(db, examiner, supervisor):
         "inconclusive": "unverified",
         "broken": "integrity-broken",
     }
+
+
+def test_a_profile_shows_the_verification_status_of_every_exhibit_it_cites(db, admin, make_actor):
+    from dastavez.evidence import verification
+    from dastavez.evidence.exhibits import register_exhibit
+    from dastavez.registry.claims import add_claim
+    from dastavez.registry.profiles import profile
+    from dastavez.registry.records import add_person
+
+    supervisor = make_actor("supervisor")
+    with db.write() as session:
+        person = add_person(session, admin, name="Gul Zaman Achakzai").id
+        report = register_exhibit(session, admin, title="Interrogation report", kind="statement")
+        pending = register_exhibit(session, admin, title="Source note", kind="statement")
+        add_claim(session, admin, entity_id=person, prop="birthDate", value="1979", exhibit_id=report.id)
+        add_claim(session, admin, entity_id=person, prop="alias", value="Ustad", exhibit_id=pending.id)
+        add_claim(session, admin, entity_id=person, prop="nationality", value="PK")
+        verification.record_verification(session, admin, report, method="signatures compared", result="passed")
+        verification.review_verification(session, supervisor, report, decision="confirmed")
+        verification.record_verification(session, admin, pending, method="source vetted", result="passed")
+    with db.read() as session:
+        claims = {c["prop"]: c for c in profile(session, admin, person)["claims"]}
+    assert claims["birthDate"]["exhibit_status"] == "verified"
+    assert claims["alias"]["exhibit_status_label"] == "verification pending review"
+    assert claims["nationality"]["exhibit_status"] is None  # unsupported: nothing to verify
