@@ -23,6 +23,7 @@ from dastavez.evidence.vault import (
     EvidenceInput,
     add_evidence,
     blob_store,
+    check_file_at_handover,
     check_inputs,
     show_evidence,
     store_file,
@@ -227,14 +228,9 @@ def evidence_custody(
     """Record a custody event; a break in the chain is refused with the rule it breaks."""
     st = state()
     actor = st.actor()
-    with st.db.read() as session:
-        exhibit = visible_exhibit(session, actor, exhibit_id)
     hash_check = None
     if check_hash:
-        if exhibit.sha256 is None or exhibit.size is None:
-            raise InvalidInput(f"{exhibit.id} has no stored file to hash", field="check_hash")
-        result = blob_store(st.settings).check(exhibit.sha256, size=exhibit.size, sha512=exhibit.sha512)
-        hash_check = custody.HashCheck("match" if result.status == "ok" else "mismatch", result.detail)
+        hash_check = check_file_at_handover(st.db, actor, exhibit_id, settings=st.settings)
     with st.db.write() as session:
         exhibit = visible_exhibit(session, actor, exhibit_id)
         event = custody.record_event(

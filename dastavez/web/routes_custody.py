@@ -18,8 +18,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from dastavez.access.actor import Actor
 from dastavez.evidence import custody, verification
 from dastavez.evidence.exhibits import visible_exhibit
-from dastavez.evidence.vault import blob_store
-from dastavez.exc import DastavezError, InvalidInput
+from dastavez.evidence.vault import check_file_at_handover
+from dastavez.exc import DastavezError
 from dastavez.settings import Settings
 from dastavez.storage.engine import Database
 from dastavez.web.auth import WriterDep
@@ -51,13 +51,7 @@ def _refused(request: Request, exhibit_id: str, error: DastavezError, *, fragmen
 
 
 def _hash_check(db: Database, actor: Actor, exhibit_id: str, settings: Settings) -> custody.HashCheck:
-    """Re-hash the stored file with no transaction open (gigabytes take a while)."""
-    with db.read() as session:
-        exhibit = visible_exhibit(session, actor, exhibit_id)
-    if exhibit.sha256 is None or exhibit.size is None:
-        raise InvalidInput(f"{exhibit.id} has no stored file to hash", field="check_hash")
-    result = blob_store(settings).check(exhibit.sha256, size=exhibit.size, sha512=exhibit.sha512)
-    return custody.HashCheck("match" if result.status == "ok" else "mismatch", result.detail)
+    return check_file_at_handover(db, actor, exhibit_id, settings=settings)
 
 
 @router.post("/exhibits/{exhibit_id}/custody")

@@ -24,7 +24,14 @@ from dastavez.evidence.blobs import StoredBlob
 from dastavez.evidence.exhibits import visible_exhibit
 from dastavez.evidence.integrity import verify_all
 from dastavez.evidence.media import read_media
-from dastavez.evidence.vault import EvidenceInput, add_evidence, blob_store, check_inputs, evidence_view
+from dastavez.evidence.vault import (
+    EvidenceInput,
+    add_evidence,
+    blob_store,
+    check_file_at_handover,
+    check_inputs,
+    evidence_view,
+)
 from dastavez.exc import InvalidInput, PayloadTooLarge
 from dastavez.settings import Settings
 
@@ -138,14 +145,7 @@ async def upload_evidence(
 def record_custody(
     exhibit_id: str, body: CustodyIn, actor: ActorDep, db: DbDep, settings: SettingsDep
 ) -> dict[str, Any]:
-    hash_check = None
-    if body.check_hash:
-        with db.read() as session:
-            exhibit = visible_exhibit(session, actor, exhibit_id)
-        if exhibit.sha256 is None or exhibit.size is None:
-            raise InvalidInput(f"{exhibit.id} has no stored file to hash", field="check_hash")
-        result = blob_store(settings).check(exhibit.sha256, size=exhibit.size, sha512=exhibit.sha512)
-        hash_check = custody.HashCheck("match" if result.status == "ok" else "mismatch", result.detail)
+    hash_check = check_file_at_handover(db, actor, exhibit_id, settings=settings) if body.check_hash else None
     with db.write() as session:
         exhibit = visible_exhibit(session, actor, exhibit_id)
         event = custody.record_event(
