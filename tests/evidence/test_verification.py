@@ -252,9 +252,13 @@ def test_a_profile_shows_the_verification_status_of_every_exhibit_it_cites(db, a
         add_claim(session, admin, entity_id=person, prop="birthDate", value="1979", exhibit_id=report.id)
         add_claim(session, admin, entity_id=person, prop="alias", value="Ustad", exhibit_id=pending.id)
         add_claim(session, admin, entity_id=person, prop="nationality", value="PK")
-        verification.record_verification(session, admin, report, method="signatures compared", result="passed")
+        verification.record_verification(
+            session, admin, report, method="signatures compared", result="passed"
+        )
         verification.review_verification(session, supervisor, report, decision="confirmed")
-        verification.record_verification(session, admin, pending, method="source vetted", result="passed")
+        verification.record_verification(
+            session, admin, pending, method="source vetted", result="passed"
+        )
     with db.read() as session:
         claims = {c["prop"]: c for c in profile(session, admin, person)["claims"]}
     assert claims["birthDate"]["exhibit_status"] == "verified"
