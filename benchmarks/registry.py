@@ -144,12 +144,13 @@ def free_port() -> int:
 
 def start_server(settings: Settings, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = os.environ | {"DASTAVEZ_HOME": str(settings.home), "DASTAVEZ_SECRET_KEY": "bench-secret"}
+    env = os.environ | {"DASTAVEZ_HOME": str(settings.home.resolve()), "DASTAVEZ_SECRET_KEY": "bench-secret"}
     if settings.database_url:
         env["DASTAVEZ_DATABASE_URL"] = settings.database_url
     exe = Path(sys.executable).parent / "dastavez"
-    proc = subprocess.Popen(  # noqa: S603  # our own console script, fixed arguments
-        [str(exe), "serve", "--port", str(port), "--workers", str(workers)],
+    command = [str(exe), "serve", "--port", str(port), "--workers", str(workers)]
+    proc = subprocess.Popen(  # noqa: S603  # our own console script or server, fixed arguments
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

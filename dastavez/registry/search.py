@@ -9,8 +9,6 @@ a compartmented claim states is found only by users cleared for it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Row, delete, text
@@ -23,7 +21,6 @@ from dastavez.model.schema import model
 from dastavez.model.types.name import fold
 from dastavez.registry.entities import entity_summary
 from dastavez.resolve import index as screening_index
-from dastavez.storage.engine import Database
 from dastavez.storage.tables import Claim, Entity, NameIndex
 
 #: Properties whose values identify the entity by name in a search.
@@ -31,33 +28,6 @@ SEARCH_PROPS = frozenset({"name", "alias", "previousName", "weakAlias"})
 MAX_QUERY = 200
 MAX_TOKENS = 8
 ENTITY_ID = re.compile(r"^[A-Z]{2,4}-[0-9A-Z]{6,16}$")
-
-
-@contextmanager
-def name_search_deferred(db: Database) -> Iterator[None]:
-    """Around a bulk load on SQLite: the FTS5 index ``name_fts`` is built once at the end
-    (its ``rebuild`` command) instead of by the triggers on ``name_index``, statement by
-    statement; the triggers are dropped meanwhile and made again from their own DDL.
-
-    Names added or removed meanwhile, by anyone, are in step again after the block. On
-    PostgreSQL the search index is an ordinary (GIN) index, deferred with the others by
-    ``storage.bulk_insert.deferred_indexes``.
-    """
-    if db.dialect != "sqlite":
-        yield
-        return
-    with db.write() as session:
-        triggers = session.execute(text(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'name_index'")).all()
-        for name, _ in triggers:
-            session.execute(text(f'DROP TRIGGER "{name}"'))
-    try:
-        yield
-    finally:
-        with db.write() as session:
-            for _, ddl in triggers:
-                session.execute(text(ddl))
-            session.execute(text("INSERT INTO name_fts(name_fts) VALUES ('rebuild')"))
 
 
 def index_claim(session: Session, claim: Claim) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -146,6 +148,7 @@ class Database:
             await self._committer.commit(events, carried)
 
     def dispose(self) -> None:
+        self._committer.close()
         self.engine.dispose()
         if self._sqlite_lock is not None:
             self._sqlite_lock.close()
@@ -173,66 +176,108 @@ def _merge_info(info: dict[str, Any], carried: dict[str, Any]) -> None:
             info[key] = value
 
 
-#: How many turns of the event loop a group commit waits for more reads to join it, as long
-#: as each turn brings some: a flush costs about the same for one read as for ten.
+#: How many turns of the event loop a group commit waits for more reads to join it: a write
+#: costs about the same for one read as for ten.
 GATHER_TURNS = 2
 #: one read waiting for its audit commit: its events, its ``session.info``, its future
 _Waiting = tuple[list[AuditEvent], dict[str, Any], "asyncio.Future[None]"]
 
 
+@dataclass
+class _Queue:
+    """The reads of one event loop waiting for their audit commit."""
+
+    loop: asyncio.AbstractEventLoop
+    waiting: list[_Waiting] = field(default_factory=list)
+    writing: bool = False  # a batch is being written by the worker thread
+
+
 class _AuditCommitter:
     """Commits the audit events of :meth:`Database.audited_read_async`, many reads at a time.
 
-    Reads queue their events on their own event loop; one flush, scheduled on that loop,
-    writes everything queued by then in one write transaction (one lock, one ledger append
-    and one sync for the lot) and releases the waiting reads. A failed commit fails every
-    read in it, so no read goes unrecorded; a read whose request was cancelled before the
-    flush is dropped, as its answer never left.
+    Reads queue their events on their own event loop; a flush, scheduled on that loop, takes
+    everything queued by then and writes it in one write transaction (one lock, one ledger
+    append and one sync for the lot), then releases the waiting reads. A failed commit fails
+    every read in it, so no read goes unrecorded; a read whose request was cancelled before
+    the flush is dropped, as its answer never left.
 
-    The flush runs on the loop itself: a worker thread would have to win the GIL back from
-    the loop after each statement, which under load cost more than the write. The loop
-    waits only while another writer holds the SQLite write lock (another worker's flush, a
-    write in progress); the audit rows must be committed before the answer anyway.
+    On SQLite the write runs on the loop itself: it is CPU work (a commit in WAL mode does not
+    wait for the disk), and a worker thread would have to win the GIL back from the loop after
+    each statement, which under load cost more than the write. The loop waits only while
+    another writer holds the write lock. On PostgreSQL a commit waits for its WAL to reach the
+    disk, so one worker thread writes while the loop serves other requests, and the reads
+    that arrive meanwhile make the next batch.
     """
 
     def __init__(self, db: Database):
         self._db = db
-        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, list[_Waiting]] = (
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = (
             weakref.WeakKeyDictionary()
         )
+        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="dastavez-audit")
+                        if db.dialect == "postgresql" else None)
 
     async def commit(self, events: list[AuditEvent], carried: dict[str, Any]) -> None:
         loop = asyncio.get_running_loop()
-        queue = self._queues.setdefault(loop, [])
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = _Queue(loop)
         done: asyncio.Future[None] = loop.create_future()
-        queue.append((events, carried, done))
-        if len(queue) == 1:
+        queue.waiting.append((events, carried, done))
+        if len(queue.waiting) == 1 and not queue.writing:
             loop.call_soon(self._flush, queue, 0, 0)
         await done
 
-    def _flush(self, queue: list[_Waiting], seen: int, turns: int) -> None:
-        if turns < GATHER_TURNS or (len(queue) > seen and turns < 2 * GATHER_TURNS):
-            # Reads are still arriving: let the loop take one more turn (their requests reach
-            # this point too), then write them all.
-            asyncio.get_running_loop().call_soon(self._flush, queue, len(queue), turns + 1)
+    def _flush(self, queue: _Queue, seen: int, turns: int) -> None:
+        if turns < GATHER_TURNS or (len(queue.waiting) > seen and turns < 2 * GATHER_TURNS):
+            # Let the loop take another turn: requests that arrived meanwhile reach this point too.
+            queue.loop.call_soon(self._flush, queue, len(queue.waiting), turns + 1)
             return
-        batch = [waiting for waiting in queue if not waiting[2].cancelled()]
-        queue.clear()
+        batch = [waiting for waiting in queue.waiting if not waiting[2].cancelled()]
+        queue.waiting = []
         if not batch:
             return
+        if self._thread is None:
+            _settle(batch, self._write(batch))
+            return
+        queue.writing = True
+        written = queue.loop.run_in_executor(self._thread, self._write, batch)
+        written.add_done_callback(lambda result: self._written(queue, batch, result))
+
+    def _written(self, queue: _Queue, batch: list[_Waiting], written: asyncio.Future[Any]) -> None:
+        queue.writing = False
+        try:
+            error = written.result()
+        except BaseException as failure:  # the thread itself failed: the reads must not wait forever
+            error = failure
+        _settle(batch, error)
+        if queue.waiting:  # the next batch gathered while this one was written
+            queue.loop.call_soon(self._flush, queue, 0, GATHER_TURNS)
+
+    def _write(self, batch: list[_Waiting]) -> BaseException | None:
+        """Write the batch's events; the error, if it could not be committed."""
         try:
             with self._db.write() as writer:
                 for events, carried, _ in batch:
                     _merge_info(writer.info, carried)
                     writer.add_all(events)
         except Exception as error:  # handed to every read of the batch
-            for *_, done in batch:
-                if not done.done():
-                    done.set_exception(error)
+            return error
+        return None
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+
+
+def _settle(batch: list[_Waiting], error: BaseException | None) -> None:
+    for *_, done in batch:
+        if done.done():
+            continue
+        if error is None:
+            done.set_result(None)
         else:
-            for *_, done in batch:
-                if not done.done():
-                    done.set_result(None)
+            done.set_exception(error)
 
 
 @contextmanager

@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select, text
 
 from dastavez.evidence.exhibits import register_exhibit
 from dastavez.exc import Conflict, InvalidInput, NotFound, PermissionDenied
 from dastavez.registry import entities
-from dastavez.registry.bulk import BulkLoader, seeded_entity_id
+from dastavez.registry.bulk import LOADED_TABLES, BulkLoader, loading_in_bulk, seeded_entity_id
 from dastavez.registry.claims import add_claim, retract_claim
 from dastavez.registry.entities import create_entity
 from dastavez.registry.legal_status import set_legal_status
@@ -319,3 +319,48 @@ def test_exhibit_numbers_continue_the_register_and_clash_loudly(db, supervisor):
         loader.exhibit(title="Bulk", kind="document", now=REPORT_DAY)  # numbered 3, not yet written
         register_exhibit(session, supervisor, title="Meanwhile", kind="document", now=REPORT_DAY)  # also 3
         loader.finish()
+
+
+def _schema_of_loaded_tables(db) -> dict[str, Any]:
+    """Indexes and foreign keys of the tables a bulk load fills, as the database reports them."""
+    inspector = inspect(db.engine)
+    return {
+        table: (
+            sorted((ix["name"], tuple(ix["column_names"]), ix["unique"])
+                   for ix in inspector.get_indexes(table)),
+            sorted((fk["name"], tuple(fk["constrained_columns"]), fk["referred_table"])
+                   for fk in inspector.get_foreign_keys(table)),
+        )
+        for table in LOADED_TABLES
+    }
+
+
+def test_loading_in_bulk_builds_the_deferred_indexes_and_keys_again(db, supervisor, make_actor):
+    before = _schema_of_loaded_tables(db)
+    with loading_in_bulk(db):
+        during = _schema_of_loaded_tables(db)
+        with db.write() as session:
+            loader = BulkLoader(session, supervisor)
+            person = loader.new_entity("Person")
+            loader.claim(person, "name", "Zarak Khan Bloch")
+            loader.finish()
+    assert _schema_of_loaded_tables(db) == before
+    if db.dialect == "postgresql":  # the foreign keys came back checked, not merely in force
+        with db.read() as session:
+            assert session.scalar(text("SELECT count(*) FROM pg_constraint WHERE NOT convalidated "
+                                       "AND connamespace = current_schema()::regnamespace")) == 0
+    assert during != before  # the secondary indexes were gone meanwhile ...
+    assert any(ix[0] == "ix_claim_entity_prop" for ix in during["claim"][0])  # ... but the one it reads
+    with db.write() as session:  # and what was loaded is found through them
+        found = search_entities(session, make_actor("analyst"), query="zarak")["results"]
+    assert [r["id"] for r in found] == [person]
+
+
+def test_loading_in_bulk_puts_the_indexes_back_when_the_load_fails(db, supervisor):
+    before = _schema_of_loaded_tables(db)
+    with pytest.raises(InvalidInput), loading_in_bulk(db), db.write() as session:
+        loader = BulkLoader(session, supervisor)
+        loader.claim(loader.new_entity("Person"), "birthDate", "not a date")
+    assert _schema_of_loaded_tables(db) == before
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Entity)) == 0
