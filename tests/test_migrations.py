@@ -92,3 +92,40 @@ def test_the_comparison_does_notice_drift(db):
     drifted.tables["entity"].append_column(Column("nickname", String(50)))
     found = differences(db.engine, metadata=drifted)
     assert [(diff[0], diff[2], diff[3].name) for diff in found] == [("add_column", "entity", "nickname")]
+
+
+def test_a_populated_sqlite_database_at_0001_upgrades_to_head(tmp_path):
+    """The vault's migration rebuilds ``exhibit`` in batch mode, which SQLite can only do while
+    its foreign keys are off: cited exhibits must survive the upgrade, claims still pointing at them."""
+    from dastavez.settings import Settings
+    from dastavez.storage.engine import Database
+
+    database = Database(Settings(home=tmp_path))  # foreign keys on, as every dastavez connection
+    try:
+        upgrade(database.engine, "0001")
+        with database.engine.begin() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            conn.exec_driver_sql(
+                "INSERT INTO exhibit (id, title, kind, created_at, created_by) "
+                "VALUES ('EXH-2026-000001', 'Statement', 'document', '2026-01-01 00:00:00', 'admin')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO entity (id, schema, caption, created_at, created_by, updated_at) "
+                "VALUES ('PER-AAAAAAAAAA', 'Person', 'Zarak', '2026-01-01 00:00:00', 'admin', "
+                "'2026-01-01 00:00:00')"
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO claim (id, entity_id, prop, value, normalised, value_key, qualifiers,"
+                " exhibit_id, confidence, status, author, created_at)"
+                " VALUES ('CLM-1', 'PER-AAAAAAAAAA', 'name', 'Zarak', 'Zarak', 'zarak', '{}',"
+                " 'EXH-2026-000001', 'medium', 'asserted', 'admin', '2026-01-01 00:00:00')"
+            )
+        upgrade(database.engine)
+        assert current_revision(database.engine) == head_revision(database.engine)
+        with database.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT exhibit_id FROM claim").scalar() == "EXH-2026-000001"
+            assert conn.exec_driver_sql("SELECT title FROM exhibit").scalar() == "Statement"
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        database.dispose()
