@@ -29,6 +29,8 @@ ENVIRONMENT: dict[str, str] = {
     "DASTAVEZ_STAGE_LIMITS": "days a case may stay in a stage before it is overdue, e.g. "
     "investigation=20,arguments=10 (defaults in dastavez/cases/stages.yaml)",
     "DASTAVEZ_STALL_DAYS": "days without a hearing after which a case before a court is stalled (default 45)",
+    "DASTAVEZ_COMMS_ENGINE": "engine that aggregates call records: duckdb (default) or spark",
+    "DASTAVEZ_SPARK_MASTER": "Spark master URL when DASTAVEZ_COMMS_ENGINE=spark (default local[2])",
 }
 
 
@@ -59,6 +61,9 @@ class Settings:
     stage_limits: str | None = None
     #: days without a hearing that make a case before a court stalled (None: ``stages.yaml``)
     stall_days: int | None = None
+    #: ``duckdb`` (embedded, default) or ``spark`` for call-record aggregation
+    comms_engine: str = "duckdb"
+    spark_master: str = "local[2]"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -83,6 +88,8 @@ class Settings:
             max_evidence_bytes=max_evidence,
             stage_limits=env.get("DASTAVEZ_STAGE_LIMITS") or None,
             stall_days=stall,
+            comms_engine=_choice(env, "DASTAVEZ_COMMS_ENGINE", "duckdb", ("duckdb", "spark")),
+            spark_master=env.get("DASTAVEZ_SPARK_MASTER", "").strip() or "local[2]",
         )
 
     @property
@@ -122,6 +129,13 @@ def _whole(env: dict[str, str], name: str, default: int, what: str) -> int:
         raise ConfigurationError(f"{name} must be {what}") from err
     if value < 1:
         raise ConfigurationError(f"{name} must be {what}, at least 1")
+    return value
+
+
+def _choice(env: dict[str, str], name: str, default: str, allowed: tuple[str, ...]) -> str:
+    value = (env.get(name, "").strip() or default).lower()
+    if value not in allowed:
+        raise ConfigurationError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
     return value
 
 

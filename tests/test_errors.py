@@ -184,7 +184,8 @@ def test_409_when_a_claim_is_retracted_twice(analyst, person):
 
 
 def test_413_when_an_upload_exceeds_the_limit(settings, db, api):
-    small = create_app(settings.with_(max_upload_bytes=1024), database=db)
+    # forms have max_upload_bytes; the call-record upload streams to disk and has the evidence limit
+    small = create_app(settings.with_(max_upload_bytes=1024, max_evidence_bytes=1024), database=db)
     uploads = [
         path
         for path, operations in small.openapi()["paths"].items()

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
+from dastavez.comms.corroboration_records import corroborations_of
 from dastavez.evidence import custody, verification
 from dastavez.evidence.authority import exhibit_flags, visible_authority
 from dastavez.evidence.blobs import BlobStore, StoredBlob
@@ -220,6 +221,7 @@ def show_evidence(session: Session, actor: Actor, exhibit_id: str) -> dict[str, 
     view = evidence_view(session, exhibit)
     view["custody"] = custody.chain(session, exhibit.id)
     view["verifications"] = verification.history(session, exhibit.id)
+    view["corroboration"] = corroborations_of(session, actor, exhibit.id)
     view["targets"] = [
         label(k, v)
         for k, v in session.execute(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dastavez.storage import (  # noqa: F401  # registers their tables
     case_tables,
+    comms_tables,
     ledger_tables,
     resolve_tables,
     vault_tables,
