@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from dastavez.cli.admin import run_server
 from dastavez.cli.context import console, emit, fields, plain, state, table
+from dastavez.demo.calls import stage_calls
 from dastavez.demo.cases import stage_cases
 from dastavez.demo.scenario import DEFAULT_SEED, MAX_SCALE, build_scenario
 from dastavez.demo.vault import stage_evidence
@@ -25,8 +26,8 @@ SUMMARY_FILE = "summary.json"  # what was loaded, shown again when the demo is s
 
 
 def demo(
-    scale: Annotated[int, typer.Option(help=f"Persons × 300 (1 to {MAX_SCALE}); 300 gives about 10^5 persons "
-                                            "and 10^6 claims.")] = 1,
+    scale: Annotated[int, typer.Option(help=f"Persons × 300 and calls × 70,000 (1 to {MAX_SCALE}); 300 gives "
+                                            "about 10^5 persons, 10^6 claims and 2 × 10^7 calls.")] = 1,
     seed: Annotated[int, typer.Option(help="Seed of the generator: the same seed loads the same data.")]
     = DEFAULT_SEED,
     serve_ui: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the web UI once loaded.")]
@@ -73,11 +74,24 @@ def demo(
     data = summary.as_dict()
     data["evidence"] = stage_evidence(st.db, st.settings, seed=seed)
     data["cases"] = stage_cases(st.db, st.settings, seed=seed)
+    data["comms"] = _stage_calls(st.db, st.settings, seed=seed, scale=scale, quiet=st.json)
+    data["calls"], data["cdr_datasets"] = data["comms"]["calls"], data["comms"]["cdr_datasets"]
     saved.parent.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     emit(data, _show)
     if serve_ui:
         run_server(st.settings, host=host, port=port)  # as `dastavez serve` does
+
+
+def _stage_calls(db: Any, settings: Settings, *, seed: int, scale: int, quiet: bool) -> dict[str, Any]:
+    """The call records (after the cases: their bursts come before the incidents), with a bar."""
+    if quiet:
+        return stage_calls(db, settings, seed=seed, scale=scale)
+    with Progress(TextColumn("writing the call records"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("calls"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("calls", total=None)
+        return stage_calls(db, settings, seed=seed, scale=scale,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
 
 
 def _show(data: dict[str, Any]) -> None:
@@ -96,6 +110,11 @@ def _show(data: dict[str, Any]) -> None:
     if "cases" in data:
         fields([("cases", ", ".join(f"{value} {key}" for key, value in data["cases"].items()
                                     if isinstance(value, int)))])
+    if "comms" in data:
+        comms = data["comms"]
+        fields([("call records", f"{data['calls']} calls in {data['cdr_datasets']} datasets "
+                                 f"({', '.join(comms['datasets'])}), {comms['out_of_scope']} out of the "
+                                 f"order's scope; planted structure in {comms['truth']}")])
     table("Demo users (fictional data only; the password is for this demo)",
           ["username", "password", "roles", "clearances"],
           [(u["username"], data["password"], ", ".join(u["roles"]), ", ".join(u["clearances"]) or "-")

@@ -317,4 +317,7 @@ def evidence_verify(
 
 
 def register(app: typer.Typer) -> None:
+    from dastavez.cli import evidence_corroborate  # imports this module's parse_when
+
+    evidence_corroborate.attach(evidence_app)
     app.add_typer(evidence_app, name="evidence")

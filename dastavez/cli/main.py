@@ -13,12 +13,14 @@ from dastavez.cli import (
     admin,
     authority,
     cases,
+    cdr,
     dedupe,
     demo,
     evidence,
     exports,
     imports,
     ledger,
+    links,
     registry,
     screening,
 )
@@ -48,6 +50,8 @@ exports.register(app)
 cases.register(app)
 screening.register(app)
 dedupe.register(app)
+cdr.register(app)
+links.register(app)
 
 EXIT_INPUT = 1  # bad input or refused action
 EXIT_USAGE = 2  # the command line itself is wrong

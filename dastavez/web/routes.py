@@ -13,6 +13,7 @@ from dastavez.web import (
     routes_audit,
     routes_cases,
     routes_claims,
+    routes_comms,
     routes_dedupe,
     routes_evidence,
     routes_registry,
@@ -28,6 +29,6 @@ def mount_web(app: FastAPI, settings: Settings) -> None:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     pages = (auth, routes_registry, routes_screening, routes_claims, routes_evidence, routes_audit,
-             routes_cases, routes_dedupe)
+             routes_cases, routes_dedupe, routes_comms)
     for module in pages:
         app.include_router(module.router, include_in_schema=False)

@@ -26,8 +26,8 @@ LOGIN_PATH = "/login"
 _MAX_NEXT = 2000
 #: The pages post short forms, never files: a bigger body is refused before it is read.
 MAX_FORM_BYTES = 256 * 1024
-#: evidence uploads stream to disk and enforce ``settings.max_evidence_bytes`` themselves
-LARGE_BODY_PATHS = ("/exhibits/upload",)
+#: uploads (evidence, call records) stream to disk and enforce ``settings.max_evidence_bytes`` themselves
+LARGE_BODY_PATHS = ("/exhibits/upload", "/cdr/import")
 _TOO_LARGE = (b"<!doctype html><html lang=\"en\"><title>Too large</title>"
               b"<p role=\"alert\">the form is too large to be accepted</p></html>")
 

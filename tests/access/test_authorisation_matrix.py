@@ -27,6 +27,9 @@ from dastavez.cases.list_versions import draft_version
 from dastavez.cases.parties import add_party
 from dastavez.cases.records import add_case
 from dastavez.cases.warrants import issue_warrant
+from dastavez.comms.analyses import save_analysis
+from dastavez.comms.attribution import attribute
+from dastavez.comms.importer import import_cdr
 from dastavez.evidence import custody, verification
 from dastavez.evidence.authority import add_authority
 from dastavez.evidence.exhibits import register_exhibit, visible_exhibit
@@ -85,10 +88,15 @@ NOTICES = Upload(
                     "application/json")},
     data={},
 )
+CDR = Upload(
+    files={"file": ("matrix-export.csv", b"caller,callee,start_time,duration_s\n"
+                    b"+923001110009,+923215550009,2026-02-01T08:00:00Z,45\n", "text/csv")},
+    data={},
+)
 
 #: (method, path, body, permission). ``{person}`` and the like are filled from the seed;
-#: permission None means any authenticated user.
-ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
+#: permission None means any authenticated user; a tuple, a user holding all of them.
+ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | tuple[str, ...] | None]] = [
     ("GET", "/api/v1/me", None, None),
     ("GET", "/api/v1/schemata", None, None),
     ("GET", "/api/v1/compartments", None, None),
@@ -257,6 +265,35 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
     ("POST", "/api/v1/merges", {"kept": "{merge_kept}", "merged": "{merge_dup}"}, "entity.merge"),
     ("POST", "/api/v1/entities/{merged_twin}/unmerge", {}, "entity.merge"),
     ("GET", "/api/v1/entities/{merged_twin}/merges", None, "registry.read"),
+    ("POST", "/api/v1/cdr/datasets?authority={authority}", CDR, "comms.import"),
+    ("GET", "/api/v1/cdr/datasets", None, "comms.read"),
+    ("GET", "/api/v1/cdr/datasets/{dataset}", None, "comms.read"),
+    ("GET", "/api/v1/links/overseas?max_hops=3", None, "comms.read"),
+    ("GET", "/api/v1/links/path?source=%2B923001234567&target=%2B971501234567", None, "comms.read"),
+    ("GET", "/api/v1/links/brokers?top=5", None, "comms.read"),
+    ("GET", "/api/v1/links/communities", None, "comms.read"),
+    ("GET", "/api/v1/links/graph", None, "comms.read"),
+    ("GET", "/api/v1/links/edge?a=%2B923001234567&b=%2B971501234567", None, "comms.read"),
+    ("GET", "/api/v1/links/timeline?node=%2B923001234567&tz=Asia/Karachi", None, "comms.read"),
+    ("GET", "/api/v1/links/incidents?window_days=7&baseline_weeks=8", None, "comms.read"),
+    ("GET", "/api/v1/links/colocation", None, "comms.read"),
+    ("GET", "/api/v1/links/imei", None, "comms.read"),
+    ("GET", "/api/v1/links/export?format=gexf", None, "comms.read"),
+    ("POST", "/api/v1/attributions", {"number": "+923001234567", "person": "{person}", "unsupported": True},
+     "registry.write"),
+    ("GET", "/api/v1/attributions?person={person}", None, "registry.read"),
+    ("GET", "/api/v1/attribution-suggestions", None, "comms.read"),
+    ("POST", "/api/v1/attribution-suggestions/{suggestion}/accept", {"unsupported": True}, "registry.write"),
+    ("POST", "/api/v1/attribution-suggestions/SUG-{person}-923001234568/reject", {"reason": "matrix"},
+     "registry.write"),
+    ("POST", "/api/v1/exhibits/{held_exhibit}/corroborations",
+     {"caller": "+923001110001", "callee": "+923215550001", "start": "2026-01-05T10:00:30Z",
+      "duration_s": 118},
+     "comms.read"),
+    ("GET", "/api/v1/exhibits/{held_exhibit}/corroborations", None, "exhibit.read"),
+    ("POST", "/api/v1/links/saved", {"analysis": "brokers", "parameters": {"top": 3}},
+     ("comms.read", "exhibit.write")),
+    ("POST", "/api/v1/links/saved/{saved_analysis}/rerun", {}, "comms.read"),
     ("GET", "/api/v1/audit", None, "audit.read"),
     ("GET", "/api/v1/users", None, "users.manage"),
     (
@@ -269,6 +306,10 @@ ENDPOINTS: list[tuple[str, str, dict[str, Any] | Upload | None, str | None]] = [
     ("PUT", "/api/v1/users/{target}/clearances", {"clearances": []}, "users.manage"),
     ("POST", "/api/v1/compartments", {"code": "MATRIX", "title": "Matrix"}, "users.manage"),
 ]
+
+
+def _needed(permission: str | tuple[str, ...] | None) -> tuple[str, ...]:
+    return (permission,) if isinstance(permission, str) else permission or ()
 
 
 def _fill(value: Any, seed: dict[str, str]) -> Any:
@@ -288,7 +329,7 @@ def test_the_role_table_names_the_seven_roles_and_every_permission_is_tested():
         == {"admin", "supervisor", "analyst", "custodian", "prosecutor", "liaison", "auditor"}
     )
     raw = yaml.safe_load(ROLES_YAML.read_text(encoding="utf-8"))
-    tested = {permission for *_, permission in ENDPOINTS if permission}
+    tested = {p for *_, permission in ENDPOINTS for p in _needed(permission)}
     assert tested == set(raw["permissions"]), "an endpoint per permission"
 
 
@@ -311,8 +352,25 @@ def _same_route(concrete: str, template: str) -> bool:
     )
 
 
+def _comms_seed(db, admin, settings, folder: Path, person: str) -> dict[str, str]:
+    """Two calls in one handset, an attribution and a saved analysis (attribution endpoints)."""
+    calls = folder / "matrix-calls.csv"
+    calls.write_text("caller,callee,start_time,duration_s,type,imei\n"
+                     "+923001110001,+923215550001,2026-01-05T10:00:00Z,120,call,356938035643809\n"
+                     "+923001110002,+923215550002,2026-03-02T09:00:00Z,30,call,356938035643809\n",
+                     encoding="utf-8")
+    with db.write() as session:
+        authority = add_authority(session, admin, basis="IFTA 2013 s.10", reference="W-CDR",
+                                  issued_by="ATC-I", valid_from="2026-01-01", valid_to="2026-12-31").id
+    dataset = import_cdr(db, admin, settings, calls, authority=authority)["dataset"]
+    attribute(db, admin, settings, number="+923001110001", person=person, exhibit=None, unsupported=True)
+    saved = save_analysis(db, admin, settings, name="brokers")
+    return {"suggestion": f"SUG-{person}-923001110002", "saved_analysis": saved["exhibit"],
+            "dataset": dataset}
+
+
 @pytest.fixture
-def seed(db, admin, make_actor) -> dict[str, str]:
+def seed(db, admin, make_actor, settings, tmp_path) -> dict[str, str]:
     """Records for the matrix to act on, written by the admin through the services."""
     with db.write() as session:
         person = add_person(session, admin, name="Muhammad Akram Baloch").id
@@ -348,7 +406,7 @@ def seed(db, admin, make_actor) -> dict[str, str]:
         merged_twin = add_person(session, admin, name="M. Akram Bloch").id
         merge_entities(session, admin, kept_id=twin, merged_id=merged_twin)
     target = make_actor("custodian").username
-    return {
+    return _comms_seed(db, admin, settings, tmp_path, person) | {
         "person": person,
         "org": org,
         "exhibit": exhibit,
@@ -388,7 +446,7 @@ def test_each_role_gets_exactly_what_roles_yaml_grants(client, db, admin, make_a
     granted = PERMISSIONS[role]
     wrong: list[str] = []
     for method, path, body, permission in ENDPOINTS:
-        allowed = permission is None or permission in granted
+        allowed = all(p in granted for p in _needed(permission))
         if isinstance(body, Upload):
             response = authed.request(method, _fill(path, values), files=body.files, data=body.data)
         else:

@@ -4,9 +4,11 @@ from fastapi import APIRouter
 
 from dastavez.api.routes import (
     admin,
+    attribution,
     auth,
     authorities,
     cases,
+    cdr,
     claims,
     dedupe,
     entities,
@@ -16,6 +18,8 @@ from dastavez.api.routes import (
     imports,
     incidents_records,
     ledger,
+    links,
+    links_activity,
     lists_leaders,
     screening,
     transfer,
@@ -27,4 +31,6 @@ for module in (health, auth, entities, claims, exhibits, evidence, authorities, 
 for module in (screening, transfer, dedupe):
     router.include_router(module.router)
 for module in (cases, incidents_records, lists_leaders):
+    router.include_router(module.router)
+for module in (cdr, links, links_activity, attribution):
     router.include_router(module.router)
