@@ -9,7 +9,7 @@ ASSETS := $(VENDOR)/.installed
 PG_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup assets browser fonts lint typecheck test-sqlite test-postgresql serve clean help
+.PHONY: demo test setup assets browser java fonts lint typecheck test-sqlite test-postgresql serve clean help
 
 help:
 	@echo "make demo   set up and run the fictional demo scenario in the web UI (http://127.0.0.1:8000)"
@@ -44,6 +44,12 @@ browser:
 	  echo "installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; }
 
+# The Spark engine's tests run PySpark in local mode, which needs a Java runtime (17 or newer).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's Java runtime for the Spark engine's tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
 # The list's PDF prints Urdu names in Noto Naskh Arabic (Debian's fonts-noto-core).
 fonts:
 	@fc-list 2>/dev/null | grep -q "Noto Naskh Arabic" || ls /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf >/dev/null 2>&1 || { \
@@ -57,10 +63,10 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check dastavez tests benchmarks
 	$(BIN)/mypy dastavez
 
-test-sqlite: setup browser
+test-sqlite: setup browser java
 	DASTAVEZ_TEST_DB=sqlite $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
-test-postgresql: setup browser
+test-postgresql: setup browser java
 	DASTAVEZ_TEST_DB=postgresql DASTAVEZ_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n 2 -q $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgresql
