@@ -155,7 +155,8 @@ def evidence_register(
 
 
 def _render_show(data: dict[str, Any]) -> None:
-    fields((k, v) for k, v in data.items() if k not in ("custody", "verifications", "media", "derived"))
+    listed = ("custody", "verifications", "media", "derived", "corroboration")
+    fields((k, v) for k, v in data.items() if k not in listed)
     fields(("media", f"{k}={v}") for k, v in data["media"].items())
     table(
         "Chain of custody",
@@ -165,6 +166,26 @@ def _render_show(data: dict[str, Any]) -> None:
             for e in data["custody"]
         ],
     )
+    if data.get("verifications"):
+        table(
+            "Verifications",
+            ["method", "result", "examiner", "at", "review"],
+            [
+                (v["method"], v["result"], v["examiner"], v["at"],
+                 f"{v['review_decision']} by {v['reviewer']}" if v.get("review_decision") else "pending")
+                for v in data["verifications"]
+            ],
+        )
+    if data.get("corroboration"):
+        table(
+            "Checked against call records",
+            ["result", "caller", "callee", "start", "seconds", "matches", "by"],
+            [
+                (c["result"], c["claimed"]["caller"], c["claimed"]["callee"], c["claimed"]["start"],
+                 c["claimed"]["duration_s"], len(c["matches"] or []), c["checked_by"])
+                for c in data["corroboration"]
+            ],
+        )
 
 
 @evidence_app.command("show")

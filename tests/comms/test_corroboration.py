@@ -152,6 +152,10 @@ def test_the_cli_and_the_api(cli, api, db, admin, settings, recording, dataset):
     assert done.json["result"] == "match" and done.json["matches"][0]["line"] == 2
     shown = cli("--json", "evidence", "show", recording)
     assert shown.json["corroboration"][0]["result"] == "match"
+    as_text = cli("evidence", "show", recording)  # tables, not a raw list
+    assert as_text.code == 0 and "Checked against call records" in as_text.stdout
+    assert "cdr-corroboration" in as_text.stdout.split("Verifications", 1)[1]
+    assert "{'" not in as_text.stdout
     bad = cli("evidence", "corroborate", recording, "--caller", OTHER, "--callee", KNOWN,
               "--start", "yesterday", "--duration", "5")
     assert bad.code == 1 and bad.stderr.startswith("error: --start must be an ISO 8601 time")
