@@ -1,14 +1,14 @@
 """A small planted world for the link-analysis tests: an overseas leader, a broker, a local cell.
 
 Calls are stored as the unit would store them: a CSV with the default header imported with
-``comms.importer.import_cdr`` when the importer is there; otherwise (while it is being built)
-the same rows are written in the Parquet layout with a ``CdrDataset`` row.
+``comms.importer.import_cdr``. Rows that carry a roaming cell country or a direction, and
+worlds built without a folder for the CSV, are written straight into the Parquet layout with a
+``CdrDataset`` row, as an import leaves them.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dastavez.access.actor import Actor
+from dastavez.comms.importer import import_cdr
 from dastavez.comms.layout import CALL_COLUMNS, dataset_dir
+from dastavez.evidence.authority import add_authority
 from dastavez.evidence.exhibits import register_exhibit
 from dastavez.registry.claims import add_claim
 from dastavez.registry.records import add_person
@@ -54,23 +56,16 @@ class Call:
         return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
 
 
-def has_importer() -> bool:
-    return importlib.util.find_spec("dastavez.comms.importer") is not None
-
-
 def store(db: Database, admin: Actor, settings: Settings, calls: list[Call], *, name: str,
           compartment: str | None = None, tmp: Path | None = None) -> str:
     """The calls as one dataset; returns its id."""
-    if has_importer() and tmp is not None and not any(c.cell_country or c.direction for c in calls):
+    if tmp is not None and not any(c.cell_country or c.direction for c in calls):
         return _imported(db, admin, settings, calls, name=name, compartment=compartment, tmp=tmp)
     return _written(db, admin, settings, calls, name=name, compartment=compartment)
 
 
 def _imported(db: Database, admin: Actor, settings: Settings, calls: list[Call], *, name: str,
               compartment: str | None, tmp: Path) -> str:
-    from dastavez.comms.importer import import_cdr  # type: ignore[import-not-found,unused-ignore]
-    from dastavez.evidence.authority import add_authority
-
     path = tmp / f"{name}.csv"
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
