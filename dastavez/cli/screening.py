@@ -13,7 +13,8 @@ from dastavez.resolve.facts import clean_query_facts
 from dastavez.resolve.index import catch_up
 from dastavez.resolve.matching import SCHEMAS, match_names
 from dastavez.resolve.queries import read_queries
-from dastavez.resolve.screening import ScreenQuery, screen
+from dastavez.resolve.screening import ScreenQuery
+from dastavez.resolve.screening_batch import MAX_JOBS, default_jobs, screen_list
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
@@ -44,6 +45,10 @@ def screen_command(
         Path | None, typer.Option(help="CSV of queries: columns name and optionally dob, country, id, phone.")
     ] = None,
     limit: Annotated[int, typer.Option(help="Results per query (1 to 100).")] = 10,
+    jobs: Annotated[
+        int | None,
+        typer.Option(help="Worker processes for a --file of queries (default: one per core, at most 8)."),
+    ] = None,
 ) -> None:
     """Screen a name (or a CSV of names) against the registry and the imported lists, with reasons."""
     st = state()
@@ -67,10 +72,18 @@ def screen_command(
             default_region=st.settings.default_region,
         )
         queries = [ScreenQuery(name=name, facts=facts)]
+    if jobs is not None and not 1 <= jobs <= MAX_JOBS:
+        raise InvalidInput(f"--jobs must be between 1 and {MAX_JOBS}", field="jobs")
     actor = st.actor()
     catch_up(st.db)
-    with st.db.audited_read() as session:
-        answers = screen(session, actor, queries, limit=limit, sources=tuple(source) if source else None)
+    answers = screen_list(
+        st.db,
+        actor,
+        queries,
+        limit=limit,
+        sources=tuple(source) if source else None,
+        jobs=(jobs or default_jobs()) if file is not None else 1,
+    )
     if file is None:
         emit(
             {"query": queries[0].name, "results": answers[0]},

@@ -22,6 +22,11 @@ class Facts:
     identifiers: tuple[str, ...] = ()  # normalised numbers, any scheme
     phones: tuple[str, ...] = ()  # E.164
 
+    @property
+    def given(self) -> bool:
+        """Whether there is any fact to check (a query may give a name alone)."""
+        return bool(self.birth_dates or self.countries or self.identifiers or self.phones)
+
 
 @dataclass(frozen=True)
 class Check:

@@ -8,16 +8,21 @@ past the watermark that has no keys yet. Screening refreshes first, so it never 
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from dastavez.resolve.filing import current_form, file_names, store_forms
+from dastavez.resolve.names.forms import FORM_VERSION
 from dastavez.resolve.reference import name_keys
 from dastavez.storage.engine import Database
-from dastavez.storage.resolve_tables import IndexWatermark, NameKey
+from dastavez.storage.resolve_tables import IndexWatermark, NameForm, NameKey
 from dastavez.storage.tables import Claim, NameIndex
 
 REGISTRY = "registry"
 BATCH = 5_000
+# the watermark up to which every filed name has its form of this version: a new version
+# of the analysis starts from 0 and stores every name's form again
+FORMS = f"name_form/{FORM_VERSION}"
 
 
 def _rows(claim_id: str, entity_id: str, compartment: str | None, name: str) -> list[dict[str, object]]:
@@ -29,26 +34,57 @@ def _rows(claim_id: str, entity_id: str, compartment: str | None, name: str) -> 
 
 def key_claim(session: Session, claim: Claim) -> None:
     """File a newly indexed name claim under its screening keys."""
-    rows = _rows(claim.id, claim.entity_id, claim.compartment, claim.value)
-    if rows:
-        session.execute(insert(NameKey), rows)
+    file_names(session, _rows(claim.id, claim.entity_id, claim.compartment, claim.value))
 
 
 def unkey_claim(session: Session, claim_id: str) -> None:
     session.execute(delete(NameKey).where(NameKey.claim_id == claim_id))
 
 
+def _mark(session: Session, name: str) -> int:
+    return session.scalar(select(IndexWatermark.value).where(IndexWatermark.name == name)) or 0
+
+
 def pending(session: Session) -> bool:
-    """Whether ``name_index`` holds rows past the watermark (one indexed look-up each)."""
-    newest = session.scalar(select(func.max(NameIndex.id))) or 0
-    mark = session.scalar(select(IndexWatermark.value).where(IndexWatermark.name == "name_key")) or 0
-    return newest > mark
+    """Whether ``name_index`` holds rows past the watermark, or ``name_key`` rows whose names'
+    forms were not checked (names filed before forms were stored): four indexed look-ups."""
+    if (session.scalar(select(func.max(NameIndex.id))) or 0) > _mark(session, "name_key"):
+        return True
+    return (session.scalar(select(func.max(NameKey.id))) or 0) > _mark(session, FORMS)
+
+
+def _set_mark(session: Session, name: str, value: int) -> None:
+    row = session.get(IndexWatermark, name)
+    if row is None:
+        session.add(IndexWatermark(name=name, value=value))
+    elif value > row.value:
+        row.value = value
+
+
+def fill_forms(session: Session) -> int:
+    """Store the forms of the names filed since the forms' watermark that have none (names a
+    database held before it stored forms); returns how many forms were added."""
+    mark = _mark(session, FORMS)
+    newest = session.scalar(select(func.max(NameKey.id))) or 0
+    added = 0
+    while mark < newest:
+        upper = mark + 4 * BATCH
+        missing = session.scalars(
+            select(NameKey.name)
+            .outerjoin(NameForm, (NameForm.name == NameKey.name) & current_form())
+            .where(NameKey.id > mark, NameKey.id <= upper, NameForm.name.is_(None))
+            .distinct()
+        ).all()
+        store_forms(session, missing)
+        added += len(missing)
+        mark = upper
+    _set_mark(session, FORMS, newest)
+    return added
 
 
 def refresh(session: Session) -> int:
     """Key the names loaded in bulk since the last refresh; returns how many names were keyed."""
-    mark_row = session.get(IndexWatermark, "name_key")
-    mark = mark_row.value if mark_row else 0
+    mark = _mark(session, "name_key")
     newest = session.scalar(select(func.max(NameIndex.id))) or 0
     keyed = 0
     while mark < newest:
@@ -64,15 +100,11 @@ def refresh(session: Session) -> int:
             for claim_id, entity_id, code, value in rows
             for row in _rows(claim_id, entity_id, code, value)
         ]
-        if key_rows:
-            session.execute(insert(NameKey), key_rows)
+        file_names(session, key_rows)
         keyed += len(rows)
         mark = upper
-    mark = max(mark_row.value if mark_row else 0, newest)
-    if mark_row is None:
-        session.add(IndexWatermark(name="name_key", value=mark))
-    else:
-        mark_row.value = mark
+    _set_mark(session, "name_key", newest)
+    fill_forms(session)
     return keyed
 
 

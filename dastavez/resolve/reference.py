@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
 from dastavez.access.actor import Actor
+from dastavez.resolve.filing import file_names
 from dastavez.resolve.lists import ReferenceEntry
 from dastavez.resolve.names import analyse_name
 from dastavez.storage.resolve_tables import NameKey, ReferenceList, ReferenceRecord
@@ -48,6 +49,8 @@ def entry_data(entry: ReferenceEntry) -> dict[str, Any]:
     return data
 
 
+MAX_FILED_NAME = 300
+
 #: length of the phonetic-key prefix also filed, so a dropped or added final consonant
 #: (Alexandros / Alexander) still meets its name in the index
 PREFIX = 4
@@ -76,9 +79,13 @@ def filing_keys(keys: Iterable[str]) -> set[str]:
 def name_keys(
     owner: str, source: str, names: Iterable[str], compartment: str | None = None
 ) -> list[dict[str, Any]]:
-    """Rows of the screening index for these names: one per (name, index key)."""
+    """Rows of the screening index for these names: one per (name, index key).
+
+    A name is filed by its first ``MAX_FILED_NAME`` characters (the registry's names are
+    never longer; an outside list's longer "name" is a sentence, and an index entry must
+    stay small enough for PostgreSQL's index pages)."""
     rows = []
-    for name in dict.fromkeys(n for n in names if n and n.strip()):
+    for name in dict.fromkeys(n[:MAX_FILED_NAME] for n in names if n and n.strip()):
         for key in sorted(filing_keys(analyse_name(name).index_keys)):
             rows.append(
                 {
@@ -157,8 +164,7 @@ def import_entries(
             delisted += 1
     session.flush()
     session.execute(delete(NameKey).where(NameKey.source == list_id))
-    if key_rows:
-        session.execute(insert(NameKey), key_rows)
+    file_names(session, key_rows)
     summary = {
         "list": list_id,
         "records": len(seen),

@@ -56,7 +56,20 @@ class NameKey(Base):
     claim_id: Mapped[str | None] = mapped_column(String(24), index=True)
     compartment: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_name_key_key", "key"), Index("ix_name_key_owner", "owner"))
+    # Screening reads only these columns, from the index alone (no look-up of each row).
+    __table_args__ = (
+        Index("ix_name_key_cover", "key", "source", "compartment", "name", "owner"),
+        Index("ix_name_key_owner", "owner"),
+    )
+
+
+class NameForm(Base):
+    """The analysed form of every name in ``name_key`` (resolve/names/forms.py): screening
+    scores candidates from these instead of analysing each name again."""
+
+    __tablename__ = "name_form"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)  # at most 300 characters, as filed
+    form: Mapped[str] = mapped_column(Text)
 
 
 class DedupePair(Base):

@@ -12,6 +12,7 @@ Titles never reach this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
@@ -67,15 +68,21 @@ def _spelling_score(jaro_winkler: float) -> float:
     return 0.9 * max(0.0, jaro_winkler - _SPELLING_FLOOR) / (1.0 - _SPELLING_FLOOR)
 
 
+@lru_cache(maxsize=1 << 17)
+def _agreement(a: NamePart, b: NamePart) -> tuple[float, str]:
+    """``similarity`` in the words' roles. Cached: screening meets the same words over and
+    over (a registry's names are made of a few thousand words), and this is its inner loop."""
+    score, how = similarity(a, b)
+    return (score * _ROLE_MISMATCH if a.role != b.role else score), how
+
+
 def align(a: Sequence[NamePart], b: Sequence[NamePart]) -> list[Pairing]:
     """Pair each word with at most one word of the other name: best agreements first,
     then the heaviest leftover words with each other as disagreements."""
     candidates = []
     for i, part_a in enumerate(a):
         for j, part_b in enumerate(b):
-            score, how = similarity(part_a, part_b)
-            if part_a.role != part_b.role:
-                score *= _ROLE_MISMATCH
+            score, how = _agreement(part_a, part_b)
             weight = part_a.weight + part_b.weight
             candidates.append((score * weight, weight, -i, -j, score, how))
     candidates.sort(reverse=True)  # ties go to the earlier words, in either order of a and b

@@ -63,7 +63,9 @@ class NameAnalysis:
     transliterable: bool  # every word could be written in Latin letters
 
 
-def _part(word: Word, role: str) -> NamePart:
+@lru_cache(maxsize=1 << 15)
+def part_of(word: Word, role: str) -> NamePart:
+    """One word in its role, ready to compare (cached: a registry's names share their words)."""
     family = families().get(word.latin) or families().get(word.native)
     canonical = family.canonical if family is not None else word.latin
     if not word.transliterable:
@@ -84,10 +86,11 @@ def _parts(folded: Sequence[str]) -> tuple[tuple[str, ...], list[Word], tuple[Na
     """(titles set aside, every word, the identifying parts) of one run of folded words."""
     words = _words(folded)
     titles, rest = set_titles_aside(words)
-    return titles, words, tuple(_part(word, role) for word, role in assign_roles(rest))
+    return titles, words, tuple(part_of(word, role) for word, role in assign_roles(rest))
 
 
-def _block(part: NamePart) -> str:
+def block_key(part: NamePart) -> str:
+    """The key a word is filed under and looked up by."""
     # The leading vowel is dropped because Arabic script does not write it: اکرم, Akram and
     # Ikram share a block, and the comparison tells them apart.
     return f"p:{part.loose_key}" if part.transliterable else f"w:{part.key}"
@@ -104,13 +107,13 @@ def blocking_keys(parts: Sequence[NamePart]) -> frozenset[str]:
     ranked = sorted((p for p in parts if not p.initial),
                     key=lambda p: (-p.weight, -len(p.key)))
     chosen = [p for p in ranked if p.weight >= _BLOCKING_MIN_WEIGHT][:_BLOCKING_MAX_KEYS] or ranked[:2]
-    return frozenset(_block(p) for p in chosen if p.key)
+    return frozenset(block_key(p) for p in chosen if p.key)
 
 
 def index_keys(parts: Sequence[NamePart]) -> frozenset[str]:
     """The keys a record is filed under: every word's but initials' (a superset of
     ``blocking_keys``, so any query that shares a word's key with the record finds it)."""
-    return frozenset(_block(p) for p in parts if p.key and not p.initial)
+    return frozenset(block_key(p) for p in parts if p.key and not p.initial)
 
 
 # About 2 KB an analysis: the cache serves repeated queries; a screening index or a dedupe
