@@ -15,7 +15,7 @@ from functools import cached_property
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import bindparam, null, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dastavez.access import audit
@@ -34,8 +34,7 @@ from dastavez.resolve.names import NameAnalysis, NameMatch, analyse_name, compar
 from dastavez.resolve.names.analysis import block_key
 from dastavez.resolve.names.forms import ScoringForm, decode
 from dastavez.resolve.reference import with_prefixes
-from dastavez.resolve.screening_sql import OWNER_SEPARATOR, names_by_keys
-from dastavez.storage.resolve_tables import ReferenceRecord
+from dastavez.resolve.screening_sql import OWNER_SEPARATOR, listed_records, names_by_keys
 from dastavez.storage.tables import Claim, Entity
 
 REGISTRY = "registry"
@@ -44,7 +43,7 @@ MIN_NAME_SCORE = 0.5
 #: distinct names scored per look-up at most (those sharing the most with the query): of pair
 #: keys; of single words after pairs found too little; of single words for a query that has
 #: only one identifying word ("Ahmed bin Abdullah": its father's words are not keys)
-PAIR_NAMES, WORD_NAMES, ONE_WORD_NAMES = 80, 80, 300
+PAIR_NAMES, WORD_NAMES, ONE_WORD_NAMES = 50, 80, 300
 #: rows of the index one word's key brings back at most (two, three, or many identifying words)
 WORD_ROWS, ONE_WORD_ROWS = 500, 2_000
 #: what a shared prefix of a long phonetic key counts, against the whole key
@@ -197,16 +196,6 @@ def _best_names(
     return scored
 
 
-# Built once: the listed reference records of a shortlist, with their data only when there
-# are facts to check against it.
-_RECORDS = select(
-    ReferenceRecord.id, ReferenceRecord.caption, ReferenceRecord.schema, null().label("data")
-).where(ReferenceRecord.id.in_(bindparam("ids", expanding=True)), ReferenceRecord.listed)
-_RECORDS_WITH_FACTS = select(
-    ReferenceRecord.id, ReferenceRecord.caption, ReferenceRecord.schema, ReferenceRecord.data
-).where(ReferenceRecord.id.in_(bindparam("ids", expanding=True)), ReferenceRecord.listed)
-
-
 def _shortlist(ranked: list[tuple[float, _Candidate]], count: int) -> list[tuple[float, str, str, str]]:
     """(score, owner, source, name) of the ``count`` best owners, each with its best name;
     owners of names that score the same are in the order of their ids."""
@@ -252,8 +241,7 @@ def _found(
     registry_ids = [owner for _, owner, source, _ in shortlist if source == REGISTRY]
     entities, registry_facts = _registry_facts(session, actor, registry_ids) if registry_ids else ({}, {})
     record_ids = [owner for _, owner, source, _ in shortlist if source != REGISTRY]
-    statement = _RECORDS_WITH_FACTS if query.facts.given else _RECORDS
-    records = {row.id: row for row in session.execute(statement, {"ids": record_ids})} if record_ids else {}
+    records = listed_records(session, record_ids, with_data=query.facts.given)
     results: list[_Found] = []
     for score, owner, source, best_name in shortlist:
         if source == REGISTRY:

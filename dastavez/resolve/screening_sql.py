@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, text
+from sqlalchemy import JSON, TextClause, TextualSelect, column, text
 from sqlalchemy.orm import Session
 
 from dastavez.access.actor import Actor
@@ -96,4 +96,22 @@ def names_by_keys(
     params.update({f"s{i}": source for i, source in enumerate(sources or ())})
     shape = (session.get_bind().dialect.name, len(keys), len(clearances), len(sources or ()))
     statement = _every_row(*shape) if cap is None else _capped_rows(*shape)
-    return list(session.execute(statement, params))
+    return list(session.connection().execute(statement, params))  # Core: no ORM work to do
+
+
+@lru_cache(maxsize=256)
+def _records(ids: int, with_data: bool) -> TextualSelect:
+    data = "data" if with_data else "NULL AS data"
+    placeholders = ", ".join(f":i{i}" for i in range(ids))
+    sql = f"SELECT id, caption, schema, {data} FROM reference_record WHERE id IN ({placeholders}) AND listed"  # noqa: S608
+    return text(sql).columns(column("id"), column("caption"), column("schema"), column("data", JSON))
+
+
+def listed_records(session: Session, ids: Sequence[str], *, with_data: bool) -> dict[str, Any]:
+    """id -> row (id, caption, schema, data: None without ``with_data``) of the listed records
+    among ``ids``. A plain statement per number of ids: the expanding IN of the expression
+    language cost four times what SQLite takes to answer."""
+    if not ids:
+        return {}
+    params = {f"i{i}": value for i, value in enumerate(ids)}
+    return {row.id: row for row in session.connection().execute(_records(len(ids), with_data), params)}
