@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import typer
 
 from dastavez.cli.context import emit, fields, state, table
-from dastavez.comms.analyses import ANALYSES, parse_assignments, rerun_analysis, save_analysis
+from dastavez.comms.choices import ANALYSIS_NAMES
 
 Datasets = Annotated[list[str] | None, typer.Option("--dataset", help="A dataset (CDR-…); repeatable.")]
 
@@ -20,7 +20,7 @@ def _render(data: dict[str, Any]) -> None:
 
 
 def links_save(
-    name: Annotated[str, typer.Argument(help=f"The analysis: {', '.join(sorted(ANALYSES))}.")],
+    name: Annotated[str, typer.Argument(help=f"The analysis: {', '.join(ANALYSIS_NAMES)}.")],
     parameters: Annotated[
         list[str] | None, typer.Argument(help="Its parameters as KEY=VALUE (e.g. top=5 level=number).")
     ] = None,
@@ -28,6 +28,7 @@ def links_save(
     title: Annotated[str | None, typer.Option(help="Title of the exhibit.")] = None,
 ) -> None:
     """Run an analysis and keep it as an exhibit: parameters, input hashes, code version, result hash."""
+    from dastavez.comms.analyses import parse_assignments, save_analysis
     st = state()
     data = save_analysis(st.db, st.actor(), st.settings, name=name,
                          parameters=parse_assignments(parameters or []), datasets=dataset, title=title)
@@ -39,6 +40,7 @@ def links_rerun(
     dataset: Datasets = None,
 ) -> None:
     """Re-run a saved analysis and say whether its result hash is the same (exit 1 if not)."""
+    from dastavez.comms.analyses import rerun_analysis
     st = state()
     data = rerun_analysis(st.db, st.actor(), st.settings, exhibit=exhibit_id, datasets=dataset)
     emit(data, _render)

@@ -13,8 +13,6 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeElapsedColumn
 
 from dastavez.cli.context import emit, fields, state, table
-from dastavez.comms.dataset_show import list_datasets, show_dataset
-from dastavez.comms.importer import import_cdr
 from dastavez.comms.mapping import preset_names
 
 cdr_app = typer.Typer(help="Call detail records: import operator exports under legal authority.",
@@ -64,6 +62,7 @@ def cdr_import(
     ] = None,
 ) -> None:
     """Import a call-record export as an exhibit; rows that cannot be read go to a rejects file."""
+    from dastavez.comms.importer import import_cdr
     st = state()
     actor = st.actor()
     with _progress(file.name) as progress:
@@ -77,6 +76,7 @@ def cdr_import(
 @cdr_app.command("datasets")
 def cdr_datasets() -> None:
     """List the call-record datasets you may read."""
+    from dastavez.comms.dataset_show import list_datasets
     st = state()
     actor = st.actor()
     with st.db.read() as session:
@@ -94,6 +94,7 @@ def cdr_datasets() -> None:
 @cdr_app.command("show")
 def cdr_show(dataset: Annotated[str, typer.Argument(help="Dataset id (CDR-…).")]) -> None:
     """One dataset: counts, months on disk, mapping, and the first rejected lines."""
+    from dastavez.comms.dataset_show import show_dataset
     st = state()
     actor = st.actor()
     with st.db.write() as session:

@@ -7,9 +7,6 @@ from typing import Annotated, Any
 import typer
 
 from dastavez.cli.context import emit, fields, state, table
-from dastavez.comms.attribution import attribute, list_attributions
-from dastavez.comms.attribution_review import accept_suggestion, reject_suggestion
-from dastavez.comms.suggestions import Thresholds, list_suggestions
 
 Exhibit = Annotated[str | None, typer.Option("--exhibit", help="The subscriber record (EXH-…) it cites.")]
 Unsupported = Annotated[
@@ -41,6 +38,7 @@ def cdr_attribute(
     unsupported: Unsupported = False,
 ) -> None:
     """Attribute a number to a person for a window, citing a subscriber record."""
+    from dastavez.comms.attribution import attribute
     st = state()
     data = attribute(st.db, st.actor(), st.settings, number=number, person=person, exhibit=exhibit,
                      valid_from=valid_from, valid_to=valid_to, locator=locator, unsupported=unsupported)
@@ -52,6 +50,7 @@ def cdr_attributions(
     person: Annotated[str | None, typer.Option(help="The numbers of this person.")] = None,
 ) -> None:
     """List attributions: of a number, of a person, or all you may see."""
+    from dastavez.comms.attribution import list_attributions
     st = state()
     emit(list_attributions(st.db, st.actor(), st.settings, number=number, person=person), _attributions)
 
@@ -62,6 +61,7 @@ def cdr_suggestions(
     min_contacts: Annotated[int, typer.Option(help="Least contacts a number needs.")] = 3,
 ) -> None:
     """Numbers the call records suggest for attributed persons (IMEI continuity, contact overlap)."""
+    from dastavez.comms.suggestions import Thresholds, list_suggestions
     st = state()
     data = list_suggestions(st.db, st.actor(), st.settings, person=person,
                             limits=Thresholds(threshold=threshold, min_contacts=min_contacts))
@@ -84,6 +84,7 @@ def cdr_accept(
     valid_to: To = None,
 ) -> None:
     """Accept a suggestion: it becomes an attribution claim (cite a subscriber record, or --unsupported)."""
+    from dastavez.comms.attribution_review import accept_suggestion
     st = state()
     data = accept_suggestion(st.db, st.actor(), st.settings, suggestion=suggestion, exhibit=exhibit,
                              unsupported=unsupported, valid_from=valid_from, valid_to=valid_to)
@@ -95,6 +96,7 @@ def cdr_reject(
     reason: Annotated[str, typer.Option(help="Why this number is not this person's.")],
 ) -> None:
     """Reject a suggestion, with the reason; it is not suggested again."""
+    from dastavez.comms.attribution_review import reject_suggestion
     st = state()
     data = reject_suggestion(st.db, st.actor(), st.settings, suggestion=suggestion, reason=reason)
     emit(data, lambda d: fields(d.items()))

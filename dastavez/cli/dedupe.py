@@ -8,7 +8,7 @@ import typer
 
 from dastavez.cli.context import console, emit, fields, plain, state, table
 from dastavez.resolve.dedupe import STATUSES, list_pairs, run_dedupe
-from dastavez.resolve.dedupe_model import DEFAULT_THRESHOLD
+from dastavez.resolve.dedupe_defaults import DEFAULT_THRESHOLD
 from dastavez.resolve.judgements import DECISIONS, judge_pair
 from dastavez.resolve.merge import merge_entities, unmerge_entity
 

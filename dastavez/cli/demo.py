@@ -12,10 +12,7 @@ from sqlalchemy import func, select
 
 from dastavez.cli.admin import run_server
 from dastavez.cli.context import console, emit, fields, plain, state, table
-from dastavez.demo.calls import stage_calls
-from dastavez.demo.cases import stage_cases
 from dastavez.demo.scenario import DEFAULT_SEED, MAX_SCALE, build_scenario
-from dastavez.demo.vault import stage_evidence
 from dastavez.exc import Conflict, InvalidInput
 from dastavez.settings import Settings
 from dastavez.storage.migrate import upgrade
@@ -39,6 +36,8 @@ def demo(
     yes: Annotated[bool, typer.Option("--yes", help="Confirm --reset.")] = False,
 ) -> None:
     """Load the fictional demo scenario (users for every role, one demo password), then serve it."""
+    from dastavez.demo.cases import stage_cases
+    from dastavez.demo.vault import stage_evidence
     st = state()
     if not 1 <= scale <= MAX_SCALE:
         raise InvalidInput(f"--scale must be between 1 and {MAX_SCALE}", field="scale")
@@ -85,6 +84,7 @@ def demo(
 
 def _stage_calls(db: Any, settings: Settings, *, seed: int, scale: int, quiet: bool) -> dict[str, Any]:
     """The call records (after the cases: their bursts come before the incidents), with a bar."""
+    from dastavez.demo.calls import stage_calls
     if quiet:
         return stage_calls(db, settings, seed=seed, scale=scale)
     with Progress(TextColumn("writing the call records"), BarColumn(), MofNCompleteColumn(),

@@ -17,7 +17,6 @@ from dastavez.evidence.blobs import StoredBlob
 from dastavez.evidence.exhibits import KINDS, exhibit_view, register_exhibit, visible_exhibit
 from dastavez.evidence.integrity import verify_all
 from dastavez.evidence.listing import list_evidence
-from dastavez.evidence.media import read_media
 from dastavez.evidence.vault import (
     ORIGINS,
     EvidenceInput,
@@ -99,6 +98,7 @@ def evidence_add(
     compartment: Annotated[str | None, typer.Option(help="Compartment code.")] = None,
 ) -> None:
     """Store a file as a new exhibit: hashed, its media read, its custody opened."""
+    from dastavez.evidence.media import read_media
     st = state()
     actor = st.actor()
     data = EvidenceInput(

@@ -8,7 +8,6 @@ import typer
 
 from dastavez.cli.context import emit, fields, state, table
 from dastavez.cli.evidence import parse_when
-from dastavez.comms.corroboration import ClaimedCall, corroborate
 from dastavez.exc import InvalidInput
 
 
@@ -31,6 +30,7 @@ def evidence_corroborate(
     duration_tolerance_pct: Annotated[int, typer.Option(help="…or this per cent, if more.")] = 10,
 ) -> None:
     """Look for the recording's call in the call records; the result counts as a verification."""
+    from dastavez.comms.corroboration import ClaimedCall, corroborate
     when = parse_when(start, "start")
     if when is None:
         raise InvalidInput("--start is required", field="start")

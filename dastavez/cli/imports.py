@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 import yaml
 
 from dastavez.cli.context import emit, fields, state, table
 from dastavez.exc import InvalidInput
-from dastavez.registry.bulk_import import ImportReport, import_rows, write_rejects
-from dastavez.registry.sheets import Sheet, read_sheet_file
-from dastavez.resolve.ftm_registry import import_ftm
+
+if TYPE_CHECKING:  # the readers bring openpyxl: loaded by the commands that read sheets
+    from dastavez.registry.bulk_import import ImportReport
+    from dastavez.registry.sheets import Sheet
 from dastavez.resolve.ftm_source import HashedLines
-from dastavez.resolve.list_imports import import_ftm_list, import_interpol, import_un
 
 import_app = typer.Typer(help="Import lists into the registry.", no_args_is_help=True)
 
@@ -103,6 +103,8 @@ def import_sheet(
     sheet: Annotated[str | None, typer.Option(help="XLSX sheet to read (default: the first).")] = None,
 ) -> None:
     """Import persons or organisations from a sheet: one row, one entity. All or nothing unless --skip-bad."""
+    from dastavez.registry.bulk_import import import_rows
+    from dastavez.registry.sheets import read_sheet_file
     st = state()
     mapping = parse_mapping(map_ or [], map_file)
     rejects_path = _rejects_path(file, rejects, skip_bad)
@@ -120,6 +122,7 @@ def import_sheet(
 
 
 def _write_rejects_file(path: Path, sheet: Sheet, report: ImportReport) -> None:
+    from dastavez.registry.bulk_import import write_rejects
     partial = path.with_name(path.name + ".partial")
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as stream:  # the BOM tells Excel it is UTF-8
@@ -173,6 +176,8 @@ def import_ftm_command(
 ) -> None:
     """Import FtM entities into the registry, each value a claim with its provenance; all or nothing
     unless --skip-bad. With --list, keep them apart as a reference list for screening."""
+    from dastavez.resolve.ftm_registry import import_ftm
+    from dastavez.resolve.list_imports import import_ftm_list
     st = state()
     if list_name is not None:
         if skip_bad:
@@ -200,6 +205,7 @@ def import_un_command(
 ) -> None:
     """Import the UN consolidated list for screening, checked against the UN's schema; a newer list
     updates its entries in place and marks those it dropped as delisted."""
+    from dastavez.resolve.list_imports import import_un
     st = state()
     data = _list_file(file)
     actor = st.actor()
@@ -216,6 +222,7 @@ def import_interpol_command(
 ) -> None:
     """Import INTERPOL notices for screening, each into the list of its type; notices of that type
     missing from the file are marked delisted, so import all pages of a type together."""
+    from dastavez.resolve.list_imports import import_interpol
     st = state()
     data = _list_file(file)
     actor = st.actor()

@@ -9,8 +9,6 @@ import typer
 
 from dastavez.cli import links_activity
 from dastavez.cli.context import console, emit, plain, state, table
-from dastavez.comms import links
-from dastavez.comms.link_context import parse_bound
 
 links_app = typer.Typer(help="Who reaches whom: the link graph built from imported call records.",
                         no_args_is_help=True)
@@ -25,6 +23,7 @@ Ends = Annotated[str | None, typer.Option(help="Path ends: persons or all (defau
 
 
 def _scope(level: str, datasets: list[str] | None, since: str | None, until: str | None) -> dict[str, Any]:
+    from dastavez.comms.link_context import parse_bound
     return {"level": level, "datasets": datasets or None, "since": parse_bound(since, "since", end=False),
             "until": parse_bound(until, "until", end=True)}
 
@@ -52,6 +51,7 @@ def links_overseas(
     limit: Annotated[int, typer.Option(help="At most this many paths.")] = 1000,
 ) -> None:
     """Which overseas leaders reach which local people, through whom (shortest paths)."""
+    from dastavez.comms import links
     st = state()
     data = links.overseas_links(st.db, st.actor(), st.settings, max_hops=max_hops, ends=ends, limit=limit,
                                 **_scope(level, dataset, since, until))
@@ -70,6 +70,7 @@ def links_path(
     until: Until = None,
 ) -> None:
     """The shortest paths between two nodes, at most --max-hops long."""
+    from dastavez.comms import links
     st = state()
     data = links.path_between(st.db, st.actor(), st.settings, sources=[source], targets=[target],
                               max_hops=max_hops, all_shortest=all_shortest,
@@ -91,6 +92,7 @@ def links_brokers(
     ends: Ends = None,
 ) -> None:
     """The nodes that bridge the overseas and local sides (betweenness)."""
+    from dastavez.comms import links
     st = state()
     data = links.brokers(st.db, st.actor(), st.settings, top=top, sample=sample, seed=seed, ends=ends,
                          **_scope(level, dataset, since, until))
@@ -114,6 +116,7 @@ def links_communities(
     until: Until = None,
 ) -> None:
     """Communities of the link graph (Leiden, modularity)."""
+    from dastavez.comms import links
     st = state()
     data = links.communities(st.db, st.actor(), st.settings, seed=seed, resolution=resolution,
                              min_size=min_size, **_scope(level, dataset, since, until))
@@ -139,6 +142,7 @@ def links_graph(
     until: Until = None,
 ) -> None:
     """The nodes and edges of the link graph."""
+    from dastavez.comms import links
     st = state()
     data = links.graph_view(st.db, st.actor(), st.settings, limit=limit, focus=focus, max_hops=max_hops,
                             **_scope(level, dataset, since, until))
@@ -162,6 +166,7 @@ def links_edge(
     until: Until = None,
 ) -> None:
     """The evidence of one edge: datasets, exhibits and the calls behind it."""
+    from dastavez.comms import links
     st = state()
     data = links.edge_evidence(st.db, st.actor(), st.settings, a=a, b=b, limit=limit, offset=offset,
                                **_scope(level, dataset, since, until))

@@ -11,12 +11,7 @@ from typing import IO, Annotated, Any
 import typer
 
 from dastavez.cli.context import emit, fields, state, table
-from dastavez.comms.activity_params import parse_bound
-from dastavez.comms.colocation import colocation
-from dastavez.comms.exports import FORMATS, check_format, export_links
-from dastavez.comms.imei import handsets
-from dastavez.comms.incident_activity import METHODS, incident_activity
-from dastavez.comms.timeline import daily_timeline
+from dastavez.comms.choices import FORMATS, METHODS, check_format
 from dastavez.exc import InvalidInput
 
 Nodes = Annotated[list[str] | None, typer.Option("--node", help="A number (E.164) or person id; repeatable.")]
@@ -29,6 +24,7 @@ Until = Annotated[str | None, typer.Option(help="Calls up to this date (included
 
 def _window(since: str | None, until: str | None, zone: str = "UTC") -> dict[str, Any]:
     """Dates as days in ``zone`` (the timeline's zone; UTC elsewhere)."""
+    from dastavez.comms.activity_params import parse_bound
     return {
         "since": parse_bound(since, "since", end=False, zone=zone),
         "until": parse_bound(until, "until", end=True, zone=zone),
@@ -43,6 +39,7 @@ def links_timeline(
     tz: Annotated[str, typer.Option(help="Count days in this IANA zone (e.g. Asia/Karachi).")] = "UTC",
 ) -> None:
     """Calls, SMS, seconds and distinct pairs per day (quiet days as zeros)."""
+    from dastavez.comms.timeline import daily_timeline
     st = state()
     data = daily_timeline(
         st.db,
@@ -83,6 +80,7 @@ def links_incidents(
     top_pairs: Annotated[int, typer.Option(help="Show this many risen pairs per incident.")] = 10,
 ) -> None:
     """Activity in the days before each incident against the usual level; bursts found."""
+    from dastavez.comms.incident_activity import incident_activity
     st = state()
     data = incident_activity(
         st.db,
@@ -133,6 +131,7 @@ def links_colocation(
     limit: Annotated[int, typer.Option(help="At most this many pairs.")] = 100,
 ) -> None:
     """Numbers seen at the same cell in the same time bucket, again and again."""
+    from dastavez.comms.colocation import colocation
     st = state()
     data = colocation(
         st.db,
@@ -164,6 +163,7 @@ def links_imei(
     min_sims: Annotated[int, typer.Option(help="SIMs (or handsets) needed to be listed.")] = 2,
 ) -> None:
     """Handsets used with several SIMs, and numbers moved between handsets."""
+    from dastavez.comms.imei import handsets
     st = state()
     data = handsets(
         st.db,
@@ -229,6 +229,7 @@ def links_export(
     until: Until = None,
 ) -> None:
     """Export the link graph (GraphML, GEXF for Gephi, CSV) or its calls (FtM Call entities)."""
+    from dastavez.comms.exports import export_links
     st = state()
     check_format(fmt)
     _target(out)

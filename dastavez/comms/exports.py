@@ -24,31 +24,16 @@ from dastavez.access.actor import Actor
 from dastavez.comms import activity_params as params
 from dastavez.comms import graph_files
 from dastavez.comms.call_scan import open_calls
+from dastavez.comms.choices import CSV_TABLES, FORMATS, check_format
 from dastavez.comms.datasets import selection_for
 from dastavez.comms.ftm_calls import call_lines, register_tables
 from dastavez.comms.link_context import check_level, check_window, load
 from dastavez.comms.persons import attributions
-from dastavez.exc import InvalidInput
 from dastavez.settings import Settings
 from dastavez.storage.comms_tables import CdrDataset
 from dastavez.storage.engine import Database
 
-#: format -> (media type, file name suffix)
-FORMATS: dict[str, tuple[str, str]] = {
-    "graphml": ("application/graphml+xml", ".graphml"),
-    "gexf": ("application/gexf+xml", ".gexf"),
-    "csv": ("text/csv; charset=utf-8", ".csv"),
-    "ftm": ("application/x-ndjson", ".ftm.json"),
-}
-CSV_TABLES = ("edges", "nodes")
-
-
-def check_format(fmt: str, csv_table: str = "edges") -> str:
-    if fmt not in FORMATS:
-        raise InvalidInput(f"format must be one of {', '.join(FORMATS)}", field="format")
-    if csv_table not in CSV_TABLES:
-        raise InvalidInput(f"table must be one of {', '.join(CSV_TABLES)}", field="table")
-    return fmt
+__all__ = ["CSV_TABLES", "FORMATS", "check_format", "export_links"]  # the formats: choices.py
 
 
 def export_links(

@@ -41,6 +41,7 @@ from dastavez.cases.incidents import visible_incident
 from dastavez.comms import activity_params as params
 from dastavez.comms import persons
 from dastavez.comms.call_scan import open_calls
+from dastavez.comms.choices import METHODS
 from dastavez.comms.datasets import selection_for
 from dastavez.comms.node_numbers import (
     node_table,
@@ -53,7 +54,6 @@ from dastavez.settings import Settings
 from dastavez.storage.case_tables import Incident
 from dastavez.storage.engine import Database
 
-METHODS = ("poisson", "daily")
 MAX_INCIDENTS = 500
 _DAY = timedelta(days=1)
 

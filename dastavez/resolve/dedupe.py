@@ -16,7 +16,7 @@ user may not see.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
@@ -24,8 +24,7 @@ from sqlalchemy.orm import Session, aliased
 from dastavez.access import audit
 from dastavez.access.actor import Actor
 from dastavez.exc import InvalidInput
-from dastavez.resolve.dedupe_export import export_persons
-from dastavez.resolve.dedupe_model import DEFAULT_THRESHOLD, SEED, LinkResult, link_records
+from dastavez.resolve.dedupe_defaults import DEFAULT_THRESHOLD, SEED
 from dastavez.resolve.judgements import judgement_view
 from dastavez.storage.engine import Database
 from dastavez.storage.resolve_tables import DedupePair, Judgement
@@ -34,6 +33,9 @@ from dastavez.storage.tables import Entity, utcnow
 STATUSES = ("open", "to_merge", "judged", "all")
 MAX_LIMIT = 500
 _CHUNK = 5_000
+
+if TYPE_CHECKING:
+    from dastavez.resolve.dedupe_model import LinkResult
 
 
 def explain(row: dict[str, Any], result: LinkResult, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -71,6 +73,10 @@ def run_dedupe(db: Database, actor: Actor, *, threshold: float = DEFAULT_THRESHO
     actor.require("dedupe.review")
     if not math.isfinite(threshold) or not -50 <= threshold <= 50:
         raise InvalidInput("threshold must be a match weight between -50 and 50", field="threshold")
+    # Arrow and Splink are loaded for a run only, not by every command or server start.
+    from dastavez.resolve.dedupe_export import export_persons
+    from dastavez.resolve.dedupe_model import link_records
+
     with db.read() as session:
         export = export_persons(session)
     result = link_records(export.records, threshold=threshold, seed=seed)

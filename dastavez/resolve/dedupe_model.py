@@ -27,15 +27,12 @@ from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
 from dastavez.resolve.dedupe_comparisons import DESCRIPTIONS, blocking_rules, comparisons
+from dastavez.resolve.dedupe_defaults import DEFAULT_THRESHOLD, SEED
 from dastavez.resolve.dedupe_features import COLUMNS
 
-#: Pairs whose match weight (log2 of the odds that they are one person) is at least this are
-#: proposed. 0 is even odds: the model thinks the pair more likely the same than not.
-DEFAULT_THRESHOLD = 0.0
 MIN_RECORDS_TO_TRAIN = 1_000
 #: share of persons assumed to have a duplicate when the data set is too small to estimate it
 PRIOR_DUPLICATE_SHARE = 0.05
-SEED = 20_260_301
 U_MAX_PAIRS = 1e6
 #: fewer blocked pairs than these and EM (m) or the deterministic estimate of λ is not attempted
 MIN_EM_PAIRS = 200

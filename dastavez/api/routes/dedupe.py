@@ -10,7 +10,7 @@ from pydantic import Field
 from dastavez.api.deps import ActorDep, DbDep
 from dastavez.api.schemas import Input
 from dastavez.resolve.dedupe import MAX_LIMIT, list_pairs, run_dedupe
-from dastavez.resolve.dedupe_model import DEFAULT_THRESHOLD
+from dastavez.resolve.dedupe_defaults import DEFAULT_THRESHOLD
 from dastavez.resolve.judgements import judge_pair, judgements_of
 from dastavez.resolve.merge import merge_entities, merge_history, unmerge_entity
 
