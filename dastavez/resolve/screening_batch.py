@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from dastavez.access.actor import Actor
-from dastavez.resolve.screening import ScreenQuery, check_request, record_request, screen_one
+from dastavez.resolve.screening import ScreenQuery, check_request, record_request, screen, screen_one
 from dastavez.storage.engine import Database
 
 #: fewer queries than this per worker are not worth a process
@@ -79,9 +79,7 @@ def screen_list(
     try:
         if jobs == 1:
             with db.audited_read() as session:
-                answers = [screen_one(session, actor, q, limit=limit, sources=sources) for q in queries]
-                record_request(session, actor, queries, limit)
-            return answers
+                return screen(session, actor, queries, limit=limit, sources=sources)
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(
             jobs, mp_context=context, initializer=_start, initargs=(db, actor, limit, sources)
